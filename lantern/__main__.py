@@ -1,0 +1,19 @@
+"""The `lantern` command: Django's manage.py under the name operators use.
+
+`lantern seed`, `lantern worker`, `lantern migrate` ... are all Django
+management commands; this entry point only chooses the default settings.
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

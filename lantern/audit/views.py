@@ -1,0 +1,6 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def events(request: HttpRequest) -> HttpResponse:
+    return render(request, "audit/events.html", {"nav": "audit"})

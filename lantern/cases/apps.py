@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "lantern.cases"
+    label = "cases"
+    verbose_name = "Cases"
+
+    def ready(self) -> None:
+        from . import chronology  # noqa: F401

@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def lantern(request: HttpRequest) -> dict[str, Any]:
+    from lantern.demo.models import SeedRun
+
+    user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        unread = user.notifications.filter(read_at__isnull=True).count()
+    return {
+        "unread_notifications": unread,
+        "synthetic_data": SeedRun.objects.exists(),
+    }

@@ -1,0 +1,31 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import Notification
+from .services import notification_mark_read
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from lantern.people.selectors import restrictions_due_for_review
+
+    context = {
+        "nav": "home",
+        "restrictions_due": restrictions_due_for_review(request.user),  # type: ignore[arg-type]
+        "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],  # type: ignore[union-attr]
+    }
+    return render(request, "core/home.html", context)
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = request.user.notifications.all()[:100]  # type: ignore[union-attr]
+    return render(request, "core/notifications.html", {"notifications": items})
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(actor=request.user, notification=notification)  # type: ignore[arg-type]
+    messages.success(request, "Notification marked as read")
+    return redirect("core:notifications")

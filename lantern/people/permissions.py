@@ -1,0 +1,156 @@
+"""Who may see which young person's record. The instance test and the
+queryset filter sit side by side so that lists and pages cannot disagree.
+
+- workers (youth support, senior, missing, detached, psychologist) see young
+  people their teams have an open involvement with;
+- team managers see every young person their teams have been involved with;
+- social workers see the young people they are lead practitioner for (or
+  otherwise the named worker on an open involvement);
+- partner agency users see only records shared with their organisation;
+- analysts and administrators see no records.
+Restricted records are visible to those users only as a stub, unless they are
+on the allow-list, manage the restriction, or have live break-glass access.
+"""
+
+import enum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from lantern.accounts.models import Organisation, User
+from lantern.accounts.roles import MANAGER_ROLES, TEAM_WORKER_ROLES, Perm, Role
+from lantern.cases.models import Involvement
+
+from .models import BreakGlassAccess, RecordShare, YoungPerson
+
+
+class Access(enum.Enum):
+    NONE = "none"
+    STUB = "stub"
+    FULL = "full"
+
+
+def _scope(user: User) -> Q | None:
+    """The filter for young people in this user's scope, or None for none."""
+    if not user.is_authenticated or not user.is_active or not user.has_perm(Perm.VIEW_PEOPLE):
+        return None
+    conditions: list[Q] = []
+    worker_teams = user.team_ids_with_role(*TEAM_WORKER_ROLES)
+    if worker_teams:
+        conditions.append(
+            Q(
+                Exists(
+                    Involvement.objects.filter(
+                        young_person=OuterRef("pk"), team_id__in=worker_teams, closed_at__isnull=True
+                    )
+                )
+            )
+        )
+    manager_teams = user.team_ids_with_role(*MANAGER_ROLES)
+    if manager_teams:
+        conditions.append(Q(Exists(Involvement.objects.filter(young_person=OuterRef("pk"), team_id__in=manager_teams))))
+    if user.has_role(Role.SOCIAL_WORKER):
+        conditions.append(
+            Q(Exists(Involvement.objects.filter(young_person=OuterRef("pk"), worker=user, closed_at__isnull=True)))
+        )
+    partner_orgs = {m.team.organisation_id for m in user.active_memberships if m.role == Role.PARTNER_AGENCY_USER}
+    if partner_orgs:
+        conditions.append(
+            Q(
+                Exists(
+                    RecordShare.objects.filter(
+                        young_person=OuterRef("pk"), organisation_id__in=partner_orgs, revoked_at__isnull=True
+                    )
+                )
+            )
+        )
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+def visible_young_people(user: User) -> QuerySet[YoungPerson]:
+    """Young people whose record this user may open (restricted ones included:
+    they open as a stub)."""
+    scope = _scope(user)
+    if scope is None:
+        return YoungPerson.objects.none()
+    return YoungPerson.objects.filter(scope)
+
+
+def fully_visible_young_people(user: User) -> QuerySet[YoungPerson]:
+    """Young people this user may see in full: in scope and not restricted
+    against them. Searches and lists of names use this."""
+    return (
+        visible_young_people(user)
+        .filter(
+            Q(restriction__isnull=True)
+            | Q(restriction__manager=user)
+            | Q(restriction__allowed_users=user)
+            | Q(
+                Exists(
+                    BreakGlassAccess.objects.filter(
+                        young_person=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+                    )
+                )
+            )
+        )
+        .distinct()
+    )
+
+
+def record_access(user: User, young_person: YoungPerson) -> Access:
+    if not visible_young_people(user).filter(pk=young_person.pk).exists():
+        return Access.NONE
+    return restricted_access(user, young_person)
+
+
+def restricted_access(user: User, young_person: YoungPerson) -> Access:
+    """For a young person already in the user's scope: full, or only a stub."""
+    restriction = getattr(young_person, "restriction", None)
+    if restriction is None:
+        return Access.FULL
+    if restriction.manager_id == user.pk or restriction.allowed_users.filter(pk=user.pk).exists():
+        return Access.FULL
+    if BreakGlassAccess.objects.filter(user=user, young_person=young_person, expires_at__gt=timezone.now()).exists():
+        return Access.FULL
+    return Access.STUB
+
+
+def get_young_person_for_user(user: User, pk: int) -> tuple[YoungPerson, Access]:
+    """Fetch a young person for a detail view: 404 alike for missing and not allowed."""
+    young_person = (
+        visible_young_people(user)
+        .select_related("restriction", "restriction__manager", "locality", "school")
+        .filter(pk=pk)
+        .first()
+    )
+    if young_person is None:
+        raise Http404("No such young person")
+    return young_person, restricted_access(user, young_person)
+
+
+def can_break_glass(user: User, young_person: YoungPerson) -> bool:
+    return user.has_perm(Perm.BREAK_GLASS) and record_access(user, young_person) is Access.STUB
+
+
+def can_change_young_person(user: User, young_person: YoungPerson) -> bool:
+    return user.has_perm(Perm.CHANGE_PERSON) and record_access(user, young_person) is Access.FULL
+
+
+def can_restrict(user: User, young_person: YoungPerson) -> bool:
+    return user.has_perm(Perm.RESTRICT_RECORD) and record_access(user, young_person) is not Access.NONE
+
+
+def can_share(user: User, young_person: YoungPerson) -> bool:
+    return user.has_perm(Perm.SHARE_RECORD) and record_access(user, young_person) is Access.FULL
+
+
+def partner_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True).exclude(
+        kind__in=[Organisation.Kind.CHILDRENS_SERVICES, Organisation.Kind.YOUTH_SUPPORT]
+    )

@@ -1,0 +1,98 @@
+"""Factories for the whole suite. Later capabilities add theirs here or in
+their app's tests/factories.py."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from lantern.accounts.models import Membership, Organisation, Team, User
+from lantern.accounts.roles import Role
+from lantern.cases.models import Involvement
+from lantern.core.models import Locality
+from lantern.people.models import Adult, Gender, YoungPerson
+from lantern.people.search_index import reindex
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class LocalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Locality
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Locality {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.YOUTH_SUPPORT
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+def make_user(role: str, team: Team | None = None, **kwargs) -> User:  # type: ignore[no-untyped-def]
+    """A user holding one role in a team (a new team if none is given)."""
+    user = UserFactory(**kwargs)
+    if team is None:
+        kind = Organisation.Kind.POLICE if role == Role.PARTNER_AGENCY_USER else Organisation.Kind.YOUTH_SUPPORT
+        team = TeamFactory(organisation=OrganisationFactory(kind=kind))
+    Membership.objects.create(user=user, team=team, role=role)
+    return user
+
+
+class YoungPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YoungPerson
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=15 * 365))
+    gender = Gender.NOT_KNOWN
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            reindex(obj)
+
+
+class AdultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Adult
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    kind = Adult.Kind.PARENT_CARER
+
+
+class InvolvementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Involvement
+
+    team = factory.SubFactory(TeamFactory)
+    young_person = factory.SubFactory(YoungPersonFactory)
+    reason = Involvement.Reason.CALL_IN
+    opened_at = factory.LazyFunction(timezone.now)
