@@ -1,0 +1,76 @@
+"""The world every permission-matrix request runs in: one user per role, and
+a young person each of them can (or cannot) reach in the ordinary way."""
+
+from dataclasses import dataclass
+
+from lantern.accounts.models import Membership, Organisation, Team, User
+from lantern.accounts.roles import Role
+from lantern.cases.models import Involvement
+from lantern.people.models import RecordShare, YoungPerson
+from tests.factories import (
+    InvolvementFactory,
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+    YoungPersonFactory,
+)
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    team: Team
+    social_care_team: Team
+    partner_organisation: Organisation
+    young_person: YoungPerson  # in every record reader's scope
+    stranger: YoungPerson  # in nobody's scope
+    involvement: Involvement
+
+
+def build_world() -> World:
+    service = OrganisationFactory(name="Youth Support Service", kind=Organisation.Kind.YOUTH_SUPPORT)
+    council = OrganisationFactory(name="Children's Services", kind=Organisation.Kind.CHILDRENS_SERVICES)
+    police = OrganisationFactory(name="County Police", kind=Organisation.Kind.POLICE)
+    team = TeamFactory(organisation=service, name="TYSS North")
+    social_care = TeamFactory(organisation=council, name="Social Care Locality East")
+    police_team = TeamFactory(organisation=police, name="MACE")
+    admin_team = TeamFactory(organisation=council, name="Systems")
+
+    users: dict[str, User] = {}
+    for role in Role:
+        user = UserFactory(username=f"matrix-{role.value}")
+        home = {
+            Role.SOCIAL_WORKER: social_care,
+            Role.PARTNER_AGENCY_USER: police_team,
+            Role.SYSTEM_ADMINISTRATOR: admin_team,
+            Role.DATA_PROTECTION_LEAD: admin_team,
+            Role.PERFORMANCE_ANALYST: admin_team,
+        }.get(role, team)
+        Membership.objects.create(user=user, team=home, role=role)
+        users[role] = user
+
+    young_person = YoungPersonFactory()
+    involvement = InvolvementFactory(team=team, young_person=young_person, worker=users[Role.YOUTH_SUPPORT_WORKER])
+    InvolvementFactory(
+        team=social_care,
+        young_person=young_person,
+        reason=Involvement.Reason.LEAD_PRACTITIONER,
+        worker=users[Role.SOCIAL_WORKER],
+    )
+    RecordShare.objects.create(
+        young_person=young_person,
+        organisation=police,
+        agreement="County ISA 2026",
+        reason="MACE",
+        shared_by=users[Role.TEAM_MANAGER],
+    )
+    stranger = YoungPersonFactory()
+    return World(
+        users=users,
+        team=team,
+        social_care_team=social_care,
+        partner_organisation=police,
+        young_person=young_person,
+        stranger=stranger,
+        involvement=involvement,
+    )
