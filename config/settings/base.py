@@ -166,15 +166,22 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Django 6.1's MAILERS replaces the EMAIL_* settings (deprecated, gone in 2028).
 if env.get("LANTERN_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env.get("LANTERN_EMAIL_HOST")
-    EMAIL_PORT = int(env.get("LANTERN_EMAIL_PORT") or 587)
-    EMAIL_HOST_USER = env.get("LANTERN_EMAIL_HOST_USER") or ""
-    EMAIL_HOST_PASSWORD = env.get("LANTERN_EMAIL_HOST_PASSWORD") or ""
-    EMAIL_USE_TLS = True
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env.get("LANTERN_EMAIL_HOST"),
+                "port": int(env.get("LANTERN_EMAIL_PORT") or 587),
+                "username": env.get("LANTERN_EMAIL_HOST_USER") or "",
+                "password": env.get("LANTERN_EMAIL_HOST_PASSWORD") or "",
+                "use_tls": True,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.get("LANTERN_DEFAULT_FROM_EMAIL") or "lantern@localhost"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
