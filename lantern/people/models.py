@@ -190,7 +190,14 @@ class PersonNameToken(models.Model):
     phonetic = models.CharField(max_length=20)
 
     class Meta:
-        indexes = [models.Index(fields=["token"]), models.Index(fields=["phonetic"])]
+        indexes = [
+            models.Index(fields=["token"]),
+            models.Index(fields=["phonetic"]),
+            # Prefix search (token LIKE 'jay%') can use an index on PostgreSQL
+            # only with the pattern operator class when the collation is not C.
+            # Other databases ignore opclasses.
+            models.Index(fields=["token"], name="people_token_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return self.token
