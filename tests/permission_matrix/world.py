@@ -3,10 +3,13 @@ a young person each of them can (or cannot) reach in the ordinary way."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import timezone
+
 from lantern.accounts.models import Membership, Organisation, Team, User
 from lantern.accounts.roles import Role
 from lantern.cases.models import Involvement
-from lantern.people.models import RecordShare, YoungPerson
+from lantern.people.models import RecordRestriction, RecordShare, YoungPerson
 from tests.factories import (
     InvolvementFactory,
     OrganisationFactory,
@@ -25,6 +28,9 @@ class World:
     young_person: YoungPerson  # in every record reader's scope
     stranger: YoungPerson  # in nobody's scope
     involvement: Involvement
+    # In every record reader's scope, restricted by the world's team manager
+    # (who manages it) with nobody on the allow-list: everyone else sees a stub.
+    restricted_young_person: YoungPerson
 
 
 def build_world() -> World:
@@ -65,6 +71,7 @@ def build_world() -> World:
         shared_by=users[Role.TEAM_MANAGER],
     )
     stranger = YoungPersonFactory()
+    restricted_young_person = _restricted_young_person(users, team, social_care, police)
     return World(
         users=users,
         team=team,
@@ -73,4 +80,32 @@ def build_world() -> World:
         young_person=young_person,
         stranger=stranger,
         involvement=involvement,
+        restricted_young_person=restricted_young_person,
     )
+
+
+def _restricted_young_person(
+    users: dict[str, User], team: Team, social_care: Team, police: Organisation
+) -> YoungPerson:
+    young_person = YoungPersonFactory()
+    InvolvementFactory(team=team, young_person=young_person, worker=users[Role.YOUTH_SUPPORT_WORKER])
+    InvolvementFactory(
+        team=social_care,
+        young_person=young_person,
+        reason=Involvement.Reason.LEAD_PRACTITIONER,
+        worker=users[Role.SOCIAL_WORKER],
+    )
+    RecordShare.objects.create(
+        young_person=young_person,
+        organisation=police,
+        agreement="County ISA 2026",
+        reason="MACE",
+        shared_by=users[Role.TEAM_MANAGER],
+    )
+    RecordRestriction.objects.create(
+        young_person=young_person,
+        manager=users[Role.TEAM_MANAGER],
+        reason="A relative works in the service",
+        review_due_on=timezone.localdate() + settings.LANTERN_RESTRICTION_REVIEW_INTERVAL,
+    )
+    return young_person
