@@ -18,9 +18,16 @@ def audit_log(
     reason: str = "",
     detail: dict[str, Any] | None = None,
     actor_label: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    object_label: str = "",
 ) -> AuditEvent:
     """Record one audit event. Call it inside the service's transaction so the
-    event and the change commit or roll back together."""
+    event and the change commit or roll back together.
+
+    `object_type`, `object_id` and `object_label` name what was touched when it
+    is not a model instance (for example "audit" for a view of the audit
+    trail); with `obj` they override what the instance says."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if young_person is None and obj is not None and obj._meta.label == "people.YoungPerson":
@@ -29,9 +36,9 @@ def audit_log(
         actor=actor,
         actor_label=actor_label or (str(actor) if actor else ""),
         action=action,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_label=_label(obj),
+        object_type=object_type or (obj._meta.label if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None else ""),
+        object_label=(object_label or _label(obj))[:200],
         young_person=young_person,
         reason=reason,
         detail=detail or {},
