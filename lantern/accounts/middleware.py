@@ -59,12 +59,12 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.LANTERN_REQUIRE_2FA or not request.user.is_authenticated:
             return self.get_response(request)
-        if request.user.is_verified():  # type: ignore[union-attr]
+        if request.user.is_verified():  # type: ignore[attr-defined]
             return self.get_response(request)
         exempt = [reverse(name) for name in _TWO_FACTOR_EXEMPT_NAMES]
         if request.path in exempt or request.path.startswith(settings.STATIC_URL or "/static/"):
             return self.get_response(request)
-        if services.confirmed_device(request.user) is not None:  # type: ignore[arg-type]
+        if services.confirmed_device(request.user) is not None:
             # The user has an authenticator app but this session never gave a
             # code (it was not made by the sign-in pages): sign in properly.
             setattr(request, SIGN_OUT_ACTION, Action.SESSION_ENDED)
