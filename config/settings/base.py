@@ -160,7 +160,9 @@ STATIC_ROOT = Path(env.get("LANTERN_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Uploaded files (photos) are private: they are never under STATIC or served
 # by URL, only streamed by views that check access.
 MEDIA_ROOT = Path(env.get("LANTERN_MEDIA_ROOT") or BASE_DIR / "media")
-MEDIA_URL = None
+# No URL route serves this prefix: photos are streamed only by access-checked
+# views. (Django wants a prefix; the test live server needs one too.)
+MEDIA_URL = "/private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -62,7 +62,7 @@ def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
         f"{violation['id']} ({violation['impact']}): {violation['help']} – "
-        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"]) for node in violation["nodes"][:3])
+        + "; ".join(node["html"][:160] for node in violation["nodes"][:3])
         for violation in results["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]

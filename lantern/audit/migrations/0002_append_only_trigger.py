@@ -1,56 +1,67 @@
-"""On PostgreSQL, a trigger refuses UPDATE and DELETE on the audit table, so
-that not even a raw SQL session through the application's role can rewrite
-history. (SQLite gets the same rule from triggers too, for the tests.)"""
+"""Triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) on the audit
+table, so that not even a raw SQL session through the application's role can
+rewrite history."""
 
 from django.db import migrations
 
-POSTGRES_FORWARD = """
-CREATE OR REPLACE FUNCTION audit_auditevent_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'audit events are append-only: % refused', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
-    FOR EACH ROW EXECUTE FUNCTION audit_auditevent_append_only();
-CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
-    FOR EACH ROW EXECUTE FUNCTION audit_auditevent_append_only();
-CREATE TRIGGER audit_auditevent_no_truncate BEFORE TRUNCATE ON audit_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_auditevent_append_only();
-"""
-POSTGRES_REVERSE = """
-DROP TRIGGER IF EXISTS audit_auditevent_no_update ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_auditevent_no_delete ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_auditevent_no_truncate ON audit_auditevent;
-DROP FUNCTION IF EXISTS audit_auditevent_append_only();
-"""
-SQLITE_FORWARD = [
-    """CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END;""",
-    """CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END;""",
+TABLE = "audit_auditevent"
+
+POSTGRES_INSTALL = [
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit events are append-only: %% refused', TG_OP;
+    END;
+    $$ LANGUAGE plpgsql""",
+    f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()""",
+    f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()""",
+    f"""CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE}
+        FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_append_only()""",
 ]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS audit_auditevent_no_update;",
-    "DROP TRIGGER IF EXISTS audit_auditevent_no_delete;",
+POSTGRES_REMOVE = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_update ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_delete ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
+    f"DROP FUNCTION IF EXISTS {TABLE}_append_only()",
 ]
+SQLITE_INSTALL = [
+    f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END""",
+    f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END""",
+]
+SQLITE_REMOVE = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete"]
+
+
+def statements(vendor: str, *, install: bool) -> list[str]:
+    if vendor == "postgresql":
+        return POSTGRES_INSTALL if install else POSTGRES_REMOVE
+    if vendor == "sqlite":
+        return SQLITE_INSTALL if install else SQLITE_REMOVE
+    return []
+
+
+def install_triggers(connection) -> None:  # type: ignore[no-untyped-def]
+    with connection.cursor() as cursor:
+        for sql in statements(connection.vendor, install=True):
+            cursor.execute(sql.replace("%%", "%"))
+
+
+def remove_triggers(connection) -> None:  # type: ignore[no-untyped-def]
+    with connection.cursor() as cursor:
+        for sql in statements(connection.vendor, install=False):
+            cursor.execute(sql)
 
 
 def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
+    for sql in statements(schema_editor.connection.vendor, install=True):
+        schema_editor.execute(sql)
 
 
 def reverse(apps, schema_editor):  # type: ignore[no-untyped-def]
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_REVERSE)
-    elif vendor == "sqlite":
-        for statement in SQLITE_REVERSE:
-            schema_editor.execute(statement)
+    for sql in statements(schema_editor.connection.vendor, install=False):
+        schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
