@@ -2,6 +2,7 @@
 their app's tests/factories.py."""
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -16,7 +17,7 @@ from lantern.people.search_index import reindex
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
-class LocalityFactory(factory.django.DjangoModelFactory):
+class LocalityFactory(factory.django.DjangoModelFactory[Locality]):
     class Meta:
         model = Locality
         django_get_or_create = ("name",)
@@ -24,7 +25,7 @@ class LocalityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Locality {n}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
         django_get_or_create = ("name",)
@@ -33,7 +34,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.YOUTH_SUPPORT
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -41,7 +42,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -53,17 +54,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
-def make_user(role: str, team: Team | None = None, **kwargs) -> User:  # type: ignore[no-untyped-def]
+def make_user(role: str, team: Team | None = None, **kwargs: Any) -> User:
     """A user holding one role in a team (a new team if none is given)."""
-    user = UserFactory(**kwargs)
+    user = UserFactory.create(**kwargs)
     if team is None:
         kind = Organisation.Kind.POLICE if role == Role.PARTNER_AGENCY_USER else Organisation.Kind.YOUTH_SUPPORT
-        team = TeamFactory(organisation=OrganisationFactory(kind=kind))
+        team = TeamFactory.create(organisation=OrganisationFactory.create(kind=kind))
     Membership.objects.create(user=user, team=team, role=role)
     return user
 
 
-class YoungPersonFactory(factory.django.DjangoModelFactory):
+class YoungPersonFactory(factory.django.DjangoModelFactory[YoungPerson]):
     class Meta:
         model = YoungPerson
         skip_postgeneration_save = True
@@ -74,12 +75,12 @@ class YoungPersonFactory(factory.django.DjangoModelFactory):
     gender = Gender.NOT_KNOWN
 
     @factory.post_generation
-    def index(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def index(obj: YoungPerson, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             reindex(obj)
 
 
-class AdultFactory(factory.django.DjangoModelFactory):
+class AdultFactory(factory.django.DjangoModelFactory[Adult]):
     class Meta:
         model = Adult
 
@@ -88,7 +89,7 @@ class AdultFactory(factory.django.DjangoModelFactory):
     kind = Adult.Kind.PARENT_CARER
 
 
-class InvolvementFactory(factory.django.DjangoModelFactory):
+class InvolvementFactory(factory.django.DjangoModelFactory[Involvement]):
     class Meta:
         model = Involvement
 

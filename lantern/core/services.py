@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 
@@ -18,7 +19,7 @@ def notification_send(*, recipients: Iterable[User], subject: str, body: str = "
         notification.full_clean()
         notification.save()
         notifications.append(notification)
-        transaction.on_commit(lambda pk=notification.pk: send_notification_email.enqueue(notification_id=pk))
+        transaction.on_commit(partial(send_notification_email.enqueue, notification_id=notification.pk))
     return notifications
 
 
