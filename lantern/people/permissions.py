@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lantern.accounts.models import Organisation, User
+from lantern.accounts.models import Membership, Organisation, User
 from lantern.accounts.roles import MANAGER_ROLES, TEAM_WORKER_ROLES, Perm, Role
 from lantern.cases.models import Involvement
 
@@ -144,6 +144,36 @@ def can_change_young_person(user: User, young_person: YoungPerson) -> bool:
 
 def can_restrict(user: User, young_person: YoungPerson) -> bool:
     return user.has_perm(Perm.RESTRICT_RECORD) and record_access(user, young_person) is not Access.NONE
+
+
+def can_manage_restriction(user: User, young_person: YoungPerson) -> bool:
+    """Only the manager named on a restriction changes, reviews or lifts it:
+    other managers who could restrict the record see a stub like everyone else."""
+    restriction = getattr(young_person, "restriction", None)
+    return (
+        restriction is not None
+        and restriction.manager_id == user.pk
+        and user.has_perm(Perm.RESTRICT_RECORD)
+        and record_access(user, young_person) is not Access.NONE
+    )
+
+
+def users_who_can_see(young_person: YoungPerson) -> QuerySet[User]:
+    """Active users with this young person in their scope, ignoring any
+    restriction: the mirror image of _scope(), so that an allow-list can only
+    name people who would otherwise see the record (it narrows, never widens)."""
+    involvements = Involvement.objects.filter(young_person=young_person)
+    shared_with = RecordShare.objects.filter(young_person=young_person, revoked_at__isnull=True)
+    memberships = Membership.objects.filter(team__is_active=True).filter(
+        Q(role__in=TEAM_WORKER_ROLES, team_id__in=involvements.filter(closed_at__isnull=True).values("team_id"))
+        | Q(role__in=MANAGER_ROLES, team_id__in=involvements.values("team_id"))
+        | Q(
+            role=Role.SOCIAL_WORKER,
+            user_id__in=involvements.filter(closed_at__isnull=True, worker__isnull=False).values("worker_id"),
+        )
+        | Q(role=Role.PARTNER_AGENCY_USER, team__organisation_id__in=shared_with.values("organisation_id"))
+    )
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
 
 
 def can_share(user: User, young_person: YoungPerson) -> bool:
