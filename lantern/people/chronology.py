@@ -1,25 +1,69 @@
+"""The people register's entries in a young person's chronology. Each
+provider makes a fixed number of queries, whatever the size of the record."""
+
 from collections.abc import Iterable
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
 
 from lantern.core.chronology import ChronologyEvent, register
 
-from .models import LegalStatus
+from .models import Alias, LegalStatus, Relationship
+
+if TYPE_CHECKING:
+    from lantern.accounts.models import User
+
+    from .models import YoungPerson
+
+
+def _morning(day: date) -> datetime:
+    # Dates without a time sort as the start of the working day.
+    return timezone.make_aware(datetime.combine(day, time(9)))
+
+
+def _name(first: str | None, last: str | None) -> str:
+    return " ".join(part for part in (first, last) if part)
 
 
 @register("people.legal_status")
-def legal_status_events(young_person, user) -> Iterable[ChronologyEvent]:  # type: ignore[no-untyped-def]
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
+def legal_status_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    creator = young_person.created_by
     yield ChronologyEvent(
         occurred_at=young_person.created_at,
         title="Record created in Lantern",
         category="Record",
+        byline=str(creator) if creator is not None else "",
     )
-    for status in LegalStatus.objects.filter(young_person=young_person):
+    for status in LegalStatus.objects.filter(young_person=young_person).select_related("recorded_by"):
         yield ChronologyEvent(
-            occurred_at=timezone.make_aware(datetime.combine(status.started_on, time(9))),
+            occurred_at=_morning(status.started_on),
             title=f"Legal status: {status.get_status_display()}",
             category="Legal status",
             description=f"Ended {status.ended_on:%-d %B %Y}" if status.ended_on else "Current",
+            byline=str(status.recorded_by) if status.recorded_by else "",
+        )
+
+
+@register("people.names_and_relationships")
+def name_and_relationship_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    for alias in Alias.objects.filter(young_person=young_person):
+        yield ChronologyEvent(
+            occurred_at=alias.created_at,
+            title=f"{alias.get_kind_display()} recorded: {alias.name}",
+            category="Names",
+        )
+    # Only relationships with adults: a link to another young person could
+    # name someone whose record this user may not see.
+    relationships = Relationship.objects.filter(
+        young_person=young_person, adult__isnull=False, started_on__isnull=False
+    ).select_related("adult")
+    for relationship in relationships:
+        if relationship.started_on is None:
+            continue
+        adult = relationship.adult
+        yield ChronologyEvent(
+            occurred_at=_morning(relationship.started_on),
+            title=f"{relationship.get_kind_display()}: {_name(adult.first_name, adult.last_name) if adult else ''}",
+            category="Relationships",
         )

@@ -22,7 +22,7 @@ from lantern.accounts.models import Membership, Organisation, User
 from lantern.accounts.roles import MANAGER_ROLES, TEAM_WORKER_ROLES, Perm, Role
 from lantern.cases.models import Involvement
 
-from .models import BreakGlassAccess, RecordShare, YoungPerson
+from .models import Adult, BreakGlassAccess, Household, RecordShare, Relationship, YoungPerson
 
 
 class Access(enum.Enum):
@@ -184,3 +184,22 @@ def partner_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_active=True).exclude(
         kind__in=[Organisation.Kind.CHILDRENS_SERVICES, Organisation.Kind.YOUTH_SUPPORT]
     )
+
+
+def visible_adults(user: User) -> QuerySet[Adult]:
+    """Adults linked (by a relationship or a shared household) to a young
+    person this user may see in full. An adult known only through records the
+    user cannot see stays hidden, so that a stub never leaks a family."""
+    people = fully_visible_young_people(user).values("pk")
+    return Adult.objects.filter(
+        Q(Exists(Relationship.objects.filter(adult=OuterRef("pk"), young_person__in=people)))
+        | Q(Exists(Household.adults.through.objects.filter(adult=OuterRef("pk"), household__young_people__in=people)))
+    )
+
+
+def get_adult_for_user(user: User, pk: int) -> Adult:
+    """Fetch an adult for a detail view: 404 alike for missing and not allowed."""
+    adult = visible_adults(user).select_related("organisation").filter(pk=pk).first()
+    if adult is None:
+        raise Http404("No such adult")
+    return adult

@@ -1,18 +1,497 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the people register: search, the person page, and the small
+forms that add to a record. Each checks the role's permission (403) and then
+fetches the record through the scoped helpers (404 alike for missing and
+out of scope)."""
 
-from .permissions import get_young_person_for_user
+import mimetypes
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from lantern.accounts.models import User
+from lantern.accounts.roles import Perm
+from lantern.audit.services import Action, audit_log
+from lantern.core.chronology import events_for
+
+from . import services
+from .forms import (
+    AdultForm,
+    AliasForm,
+    LegalStatusForm,
+    PhotoForm,
+    RelationshipForm,
+    YoungPersonCreateForm,
+    YoungPersonForm,
+)
+from .models import YoungPerson
+from .permissions import (
+    Access,
+    fully_visible_young_people,
+    get_adult_for_user,
+    get_young_person_for_user,
+)
+from .selectors import (
+    SEARCH_RESULT_LIMIT,
+    QueryKind,
+    adult_record,
+    classify_query,
+    fully_visible_pks,
+    person_record,
+    possible_duplicates,
+    young_person_search,
+)
+
+SEARCH_MESSAGES = {
+    QueryKind.TOO_SHORT: "Enter at least 2 letters of a name, a date of birth like 3/4/2010, or an identifier",
+    QueryKind.INVALID_DATE: "Enter a real date of birth, like 3/4/2010",
+}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _require(user: User, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names if the form
+    has it, otherwise in the error summary."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _full_record(request: HttpRequest, pk: int, *, perm: str, page: str) -> YoungPerson:
+    """A young person the user may see in full and act on with this permission.
+    A stub (restricted record) is not enough to change anything: 404 alike."""
+    user = _user(request)
+    _require(user, perm)
+    young_person, access = get_young_person_for_user(user, pk)
+    if access is not Access.FULL:
+        raise Http404("No such young person")
+    if request.method == "GET":
+        # These pages show the record's details too.
+        audit_log(actor=user, action=Action.VIEW, obj=young_person, detail={"page": page})
+    return young_person
+
+
+# ---------------------------------------------------------------------------
+# Search
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    return render(request, "people/search.html", {"nav": "people"})
+    user = _user(request)
+    _require(user, Perm.SEARCH_PEOPLE)
+    query = request.GET.get("q", "")[:200]
+    searched = "q" in request.GET
+    parsed = classify_query(query)
+    message = SEARCH_MESSAGES.get(parsed.kind, "") if searched else ""
+    results = []
+    if searched and not message:
+        results = young_person_search(user=user, query=parsed)
+        # The query text is kept, identifiers included: the audit trail exists
+        # to answer "who looked for this child, and why", and an NHS number
+        # is as much "looking for the child" as a name. Only those who may
+        # view the audit (managers, the data protection lead) read it.
+        audit_log(
+            actor=user,
+            action=Action.SEARCH,
+            detail={
+                "kind": parsed.kind.value,
+                "query": parsed.identifier or parsed.text,
+                "results": len(results),
+                "young_people": [result.young_person.pk for result in results],
+            },
+        )
+    return render(
+        request,
+        "people/search.html",
+        {
+            "nav": "people",
+            "query": query,
+            "searched": searched,
+            "message": message,
+            "results": results,
+            "limit": SEARCH_RESULT_LIMIT,
+            "can_create": user.has_perm(Perm.ADD_PERSON),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Create and edit
+
+NAME_FIELDS = ["first_name", "last_name", "preferred_name", "date_of_birth"]
+ABOUT_FIELDS = ["gender", "ethnicity", "first_language", "send", "school"]
+ADDRESS_FIELDS = ["address_line_1", "address_line_2", "town", "postcode", "locality"]
+IDENTIFIER_FIELDS = ["nhs_number", "upn", "council_person_id"]
+
+
+def _sections(form: Form, *, team: bool) -> dict[str, Any]:
+    return {
+        "name_fields": [form[name] for name in NAME_FIELDS],
+        "about_fields": [form[name] for name in ABOUT_FIELDS],
+        "address_fields": [form[name] for name in ADDRESS_FIELDS],
+        "identifier_fields": [form[name] for name in IDENTIFIER_FIELDS],
+        "team_fields": [form["team"], form["involvement_reason"]] if team else [],
+    }
+
+
+def create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require(user, Perm.ADD_PERSON)
+    form = YoungPersonCreateForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.record_fields()
+        if not form.cleaned_data["confirm"]:
+            matches = possible_duplicates(
+                user=user,
+                first_name=fields["first_name"],
+                last_name=fields["last_name"],
+                date_of_birth=fields["date_of_birth"],
+                nhs_number=fields["nhs_number"],
+                upn=fields["upn"],
+                council_person_id=fields["council_person_id"],
+            )
+            if matches:
+                # The check looks across the whole register, so it is
+                # audited as a search.
+                audit_log(
+                    actor=user,
+                    action=Action.SEARCH,
+                    detail={
+                        "kind": "duplicate_check",
+                        "matches": len(matches),
+                        "young_people": [m.young_person.pk for m in matches if m.young_person is not None],
+                    },
+                )
+                carried = [
+                    (name, value)
+                    for name, values in request.POST.lists()
+                    if name not in {"csrfmiddlewaretoken", "confirm"}
+                    for value in values
+                ]
+                return render(
+                    request,
+                    "people/duplicates.html",
+                    {
+                        "nav": "people",
+                        "matches": matches,
+                        "carried": carried,
+                        "new_name": f"{fields['first_name']} {fields['last_name']}",
+                        "new_date_of_birth": fields["date_of_birth"],
+                    },
+                )
+        try:
+            young_person = services.young_person_create(
+                actor=user,
+                team=form.cleaned_data["team"],
+                involvement_reason=form.cleaned_data["involvement_reason"],
+                **fields,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except IntegrityError:
+            form.add_error(None, "Another record with the same identifier was saved just now: search for it first")
+        else:
+            messages.success(request, f"{young_person.full_name} has been added")
+            return redirect("people:detail", pk=young_person.pk)
+    return render(
+        request,
+        "people/create.html",
+        {
+            "nav": "people",
+            "form": form,
+            "title": "Add a young person",
+            "submit_label": "Continue",
+            "back_url": reverse("people:search"),
+            **_sections(form, team=True),
+        },
+    )
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="edit")
+    initial = {name: getattr(young_person, name) for name in YoungPersonForm.base_fields}
+    initial["nhs_number"] = young_person.nhs_number or ""
+    initial["upn"] = young_person.upn or ""
+    initial["council_person_id"] = young_person.council_person_id or ""
+    form = YoungPersonForm(request.POST or None, initial=initial, instance=young_person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.young_person_update(actor=_user(request), young_person=young_person, **form.record_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        except IntegrityError:
+            form.add_error(None, "Another record with the same identifier was saved just now")
+        else:
+            messages.success(request, "The record has been updated")
+            return redirect("people:detail", pk=young_person.pk)
+    return render(
+        request,
+        "people/create.html",
+        {
+            "nav": "people",
+            "form": form,
+            "title": f"Change {young_person.full_name}'s details",
+            "submit_label": "Save changes",
+            "back_url": reverse("people:detail", args=[young_person.pk]),
+            **_sections(form, team=False),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# The person page
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person, access = get_young_person_for_user(request.user, pk)  # type: ignore[arg-type]
-    return render(request, "people/detail.html", {"young_person": young_person, "access": access.value})
+    user = _user(request)
+    _require(user, Perm.VIEW_PEOPLE)
+    young_person, access = get_young_person_for_user(user, pk)
+    audit_log(actor=user, action=Action.VIEW, obj=young_person, detail={"access": access.value})
+    if access is not Access.FULL:
+        restriction = young_person.restriction
+        return render(
+            request,
+            "people/stub.html",
+            {
+                "nav": "people",
+                "young_person_pk": young_person.pk,
+                "manager": restriction.manager,
+                "can_break_glass": user.has_perm(Perm.BREAK_GLASS),
+            },
+        )
+    record = person_record(user=user, young_person=young_person)
+    related_pks = [other.pk for _, other in record.young_person_relationships]
+    for household in record.households:
+        related_pks += [member.pk for member in household.young_people.all()]
+    visible = fully_visible_pks(user, related_pks)
+    can_change = user.has_perm(Perm.CHANGE_PERSON)
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "nav": "people",
+            "young_person": young_person,
+            "record": record,
+            "visible_pks": visible,
+            "open_involvements": [i for i in record.involvements if i.is_open],
+            "closed_involvements": [i for i in record.involvements if not i.is_open],
+            "events": events_for(young_person, user),
+            "can_change": can_change,
+            "nhs_number": _nhs_display(young_person.nhs_number),
+            "can_view_photo": user.has_perm(Perm.VIEW_PHOTO) and bool(young_person.photo),
+            "can_view_audit": user.has_perm(Perm.VIEW_AUDIT),
+            "can_restrict": user.has_perm(Perm.RESTRICT_RECORD),
+            "can_share": user.has_perm(Perm.SHARE_RECORD),
+        },
+    )
 
 
-def restriction(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person, access = get_young_person_for_user(request.user, pk)  # type: ignore[arg-type]
-    return render(request, "people/detail.html", {"young_person": young_person, "access": access.value})
+def _nhs_display(nhs_number: str | None) -> str:
+    """NHS numbers read as 3-3-4 digits, the way the NHS prints them."""
+    if not nhs_number or len(nhs_number) != 10:
+        return nhs_number or ""
+    return f"{nhs_number[:3]} {nhs_number[3:6]} {nhs_number[6:]}"
+
+
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo, streamed only after the same checks as the record: photos
+    are never served from a public folder."""
+    user = _user(request)
+    _require(user, Perm.VIEW_PHOTO)
+    young_person, access = get_young_person_for_user(user, pk)
+    if access is not Access.FULL or not young_person.photo:
+        raise Http404("No photo")
+    try:
+        handle = young_person.photo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("No photo") from error
+    audit_log(actor=user, action=Action.VIEW, obj=young_person, detail={"page": "photo"})
+    content_type = mimetypes.guess_type(young_person.photo.name or "")[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="photo_upload")
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.photo_set(actor=_user(request), young_person=young_person, photo=form.cleaned_data["photo"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The photo has been saved")
+            return redirect("people:detail", pk=young_person.pk)
+    return _form_page(request, young_person, form, title="Add or change the photo", multipart=True)
+
+
+def _form_page(
+    request: HttpRequest,
+    young_person: YoungPerson,
+    form: Form,
+    *,
+    title: str,
+    submit_label: str = "Save",
+    multipart: bool = False,
+    intro: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "people/form_page.html",
+        {
+            "nav": "people",
+            "form": form,
+            "title": title,
+            "caption": young_person.full_name,
+            "submit_label": submit_label,
+            "multipart": multipart,
+            "intro": intro,
+            "back_url": reverse("people:detail", args=[young_person.pk]),
+        },
+    )
+
+
+def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="alias_add")
+    form = AliasForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alias_add(actor=_user(request), young_person=young_person, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The name has been added")
+            return redirect("people:detail", pk=young_person.pk)
+    return _form_page(
+        request,
+        young_person,
+        form,
+        title="Add another name",
+        intro="Aliases, street names and previous names are found by search.",
+    )
+
+
+@require_POST
+def alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="alias_remove")
+    alias = get_object_or_404(young_person.aliases, pk=alias_pk)
+    services.alias_remove(actor=_user(request), alias=alias)
+    messages.success(request, f"{alias.name} has been removed")
+    return redirect("people:detail", pk=young_person.pk)
+
+
+def legal_status_add(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="legal_status_add")
+    form = LegalStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_status_record(
+                actor=_user(request),
+                young_person=young_person,
+                status=form.cleaned_data["status"],
+                started_on=form.cleaned_data["started_on"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The legal status has been recorded")
+            return redirect("people:detail", pk=young_person.pk)
+    return _form_page(
+        request,
+        young_person,
+        form,
+        title="Record a legal status",
+        intro="The current legal status ends the day before the new one starts.",
+    )
+
+
+def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="relationship_add")
+    form = RelationshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        adult = other = None
+        if data["adult_id"]:
+            try:
+                adult = get_adult_for_user(user, data["adult_id"])
+            except Http404:
+                form.add_error("adult_id", "There is no adult with this Lantern ID that you can see")
+        else:
+            other = fully_visible_young_people(user).filter(pk=data["other_young_person_id"]).first()
+            if other is None:
+                form.add_error(
+                    "other_young_person_id", "There is no young person with this Lantern ID that you can see"
+                )
+        if not form.errors:
+            try:
+                services.relationship_add(
+                    actor=user,
+                    young_person=young_person,
+                    kind=data["kind"],
+                    adult=adult,
+                    other_young_person=other,
+                    has_parental_responsibility=data["has_parental_responsibility"],
+                    notes=data["notes"],
+                    started_on=data["started_on"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The relationship has been added")
+                return redirect("people:detail", pk=young_person.pk)
+    return _form_page(
+        request,
+        young_person,
+        form,
+        title="Add a relationship",
+        intro="Link to an adult or another young person already in Lantern. To add a new adult, use 'Add an adult'.",
+    )
+
+
+def adult_create(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="adult_create")
+    form = AdultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adult = services.adult_create(
+                actor=_user(request),
+                young_person=young_person,
+                relationship_kind=form.cleaned_data["relationship_kind"],
+                has_parental_responsibility=form.cleaned_data["has_parental_responsibility"],
+                **form.adult_fields(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{adult} has been added")
+            return redirect("people:detail", pk=young_person.pk)
+    return _form_page(request, young_person, form, title="Add an adult")
+
+
+def adult_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    _require(user, Perm.VIEW_PEOPLE)
+    adult = get_adult_for_user(user, pk)
+    audit_log(actor=user, action=Action.VIEW, obj=adult)
+    return render(
+        request,
+        "people/adult_detail.html",
+        {"nav": "people", "adult": adult, "relationships": adult_record(user=user, adult=adult)},
+    )
