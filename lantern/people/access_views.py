@@ -9,7 +9,7 @@ the user's to manage gets 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -39,6 +39,12 @@ from .access_services import (
 )
 from .models import RecordRestriction, RecordShare, YoungPerson
 from .permissions import Access, can_manage_restriction, get_young_person_for_user
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    # An empty POST is still a submission: it must bind the form and show
+    # "required" errors, not silently render a blank form.
+    return request.POST if request.method == "POST" else None
 
 
 def _user(request: HttpRequest) -> User:
@@ -74,7 +80,7 @@ def restriction(request: HttpRequest, pk: int) -> HttpResponse:
     current = getattr(young_person, "restriction", None)
     if current is None:
         form: RestrictionForm | AllowListForm = RestrictionForm(
-            request.POST or None, young_person=young_person, manager=user
+            _posted(request), young_person=young_person, manager=user
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -93,7 +99,7 @@ def restriction(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_manage_restriction(user, young_person):
             raise PermissionDenied
         form = AllowListForm(
-            request.POST or None,
+            _posted(request),
             young_person=young_person,
             manager=user,
             initial={"allowed_users": list(current.allowed_users.values_list("pk", flat=True))},
@@ -128,7 +134,7 @@ def restriction(request: HttpRequest, pk: int) -> HttpResponse:
 def restriction_review_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     young_person, current = _managed_restriction(user, pk)
-    form = RestrictionReviewForm(request.POST or None)
+    form = RestrictionReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         restriction_review(actor=user, restriction=current, note=form.cleaned_data["note"])
         due = current.review_due_on
@@ -152,7 +158,7 @@ def restriction_review_page(request: HttpRequest, pk: int) -> HttpResponse:
 def restriction_remove_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     young_person, current = _managed_restriction(user, pk)
-    form = RestrictionRemoveForm(request.POST or None)
+    form = RestrictionRemoveForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             restriction_remove(actor=user, restriction=current, reason=form.cleaned_data["reason"])
@@ -175,7 +181,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
     if access is not Access.STUB:
         # Nothing to break: the user already sees the record in full.
         raise PermissionDenied
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             granted = break_glass_grant(
@@ -212,7 +218,7 @@ def shares(request: HttpRequest, pk: int) -> HttpResponse:
     """The partner organisations a record is shared with, and a form to share it."""
     user = _user(request)
     young_person = _shareable(user, pk)
-    form = ShareForm(request.POST or None)
+    form = ShareForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             share = record_share(
@@ -257,7 +263,7 @@ def share_revoke(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
     )
     if share is None:
         raise Http404("No such share")
-    form = ShareRevokeForm(request.POST or None)
+    form = ShareRevokeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             record_share_revoke(actor=user, share=share, reason=form.cleaned_data["reason"])
