@@ -1,0 +1,236 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lantern.accounts.models import Membership
+from lantern.accounts.roles import Role
+from lantern.audit.models import AuditEvent
+from lantern.cases.models import Involvement
+from lantern.cases.selectors import allocated_involvements, team_workloads
+from lantern.people.models import Household, RecordRestriction
+from tests.factories import InvolvementFactory, TeamFactory, UserFactory, YoungPersonFactory, make_user
+
+URL = reverse("cases:caseload")
+
+
+@pytest.fixture
+def team():
+    return TeamFactory(name="TYSS North")
+
+
+@pytest.fixture
+def worker(team):
+    return make_user(Role.YOUTH_SUPPORT_WORKER, team=team, first_name="Wendy", last_name="Worker")
+
+
+@pytest.fixture
+def manager(team):
+    return make_user(Role.TEAM_MANAGER, team=team)
+
+
+def _allocate(team, worker, count, **kwargs):
+    return [
+        InvolvementFactory(team=team, worker=worker, opened_at=timezone.now() - dt.timedelta(days=10 + n), **kwargs)
+        for n in range(count)
+    ]
+
+
+@pytest.mark.django_db
+def test_worker_sees_their_allocated_young_people(client, team, worker):
+    mine = InvolvementFactory(
+        team=team,
+        worker=worker,
+        young_person=YoungPersonFactory(first_name="Kayden", last_name="Marsh"),
+        opened_at=timezone.now() - dt.timedelta(days=12),
+    )
+    colleague = make_user(Role.YOUTH_SUPPORT_WORKER, team=team)
+    InvolvementFactory(team=team, worker=colleague, young_person=YoungPersonFactory(last_name="Colleagueson"))
+    InvolvementFactory(
+        team=team,
+        worker=worker,
+        young_person=YoungPersonFactory(last_name="Closedcase"),
+        closed_at=timezone.now(),
+        closure_reason="Done",
+        opened_at=timezone.now() - dt.timedelta(days=40),
+    )
+    client.force_login(worker)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Kayden Marsh" in content
+    assert "Colleagueson" not in content  # not theirs
+    assert "Closedcase" not in content  # closed
+    assert "Call-in case" in content and "TYSS North" in content
+    row = response.context["own_rows"][0]
+    assert row.involvement == mine and row.days_open == 12
+    assert response.context["own_size"] == {"young_people": 1, "families": 1}
+    assert "Your teams" not in content  # not a manager
+
+
+@pytest.mark.django_db
+def test_viewing_the_caseload_is_audited(client, team, worker):
+    involvement = _allocate(team, worker, 1)[0]
+    client.force_login(worker)
+
+    client.get(URL)
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, object_type="caseload")
+    assert event.actor == worker
+    assert event.young_person is None
+    assert event.detail["young_people"] == [involvement.young_person_id]
+
+
+@pytest.mark.django_db
+def test_restricted_record_shows_without_a_name(client, team, worker, manager):
+    involvement = _allocate(team, worker, 1)[0]
+    young_person = involvement.young_person
+    young_person.first_name, young_person.last_name = "Secret", "Person"
+    young_person.save()
+    RecordRestriction.objects.create(
+        young_person=young_person, manager=manager, reason="Staff relative", review_due_on=timezone.localdate()
+    )
+    client.force_login(worker)
+
+    content = client.get(URL).content.decode()
+
+    assert "Restricted record" in content
+    assert "Secret" not in content and "Person</a>" not in content
+    # The restriction's manager sees the name.
+    client.force_login(manager)
+    content = client.get(URL).content.decode()
+    assert "Secret Person" in content
+
+
+@pytest.mark.django_db
+def test_social_worker_sees_the_young_people_they_lead_on(client):
+    social_care = TeamFactory(name="Social Care Locality East")
+    social_worker = make_user(Role.SOCIAL_WORKER, team=social_care)
+    young_person = YoungPersonFactory(first_name="Tia", last_name="Lead")
+    InvolvementFactory(
+        team=social_care, young_person=young_person, worker=social_worker, reason=Involvement.Reason.LEAD_PRACTITIONER
+    )
+    tyss_worker = make_user(Role.YOUTH_SUPPORT_WORKER, first_name="Yusuf", last_name="Support")
+    InvolvementFactory(team=tyss_worker.memberships.get().team, young_person=young_person, worker=tyss_worker)
+    client.force_login(social_worker)
+
+    content = client.get(URL).content.decode()
+
+    assert "Tia Lead" in content
+    assert "Social-care lead practitioner" in content
+    assert "Yusuf Support" in content  # sees who from TYSS works with their child
+
+
+@pytest.mark.django_db
+def test_manager_sees_team_and_per_worker_families(client, team, worker, manager):
+    household = Household.objects.create(name="Marsh family")
+    siblings = [YoungPersonFactory(last_name="Marsh"), YoungPersonFactory(last_name="Marsh")]
+    household.young_people.set(siblings)
+    for sibling in siblings:
+        InvolvementFactory(team=team, worker=worker, young_person=sibling)
+    _allocate(team, worker, 7)  # 7 more families: 8 in all, over capacity
+    InvolvementFactory(team=team, worker=None, young_person=YoungPersonFactory(last_name="Waiting"))
+    other_team = TeamFactory(name="TYSS South")
+    InvolvementFactory(team=other_team, young_person=YoungPersonFactory(last_name="Southerner"))
+    idle = make_user(Role.SENIOR_PRACTITIONER, team=team)
+    client.force_login(manager)
+
+    response = client.get(URL)
+
+    content = response.content.decode()
+    loads = {load.worker: load for load in response.context["workloads"]}
+    assert (loads[worker].families, loads[worker].young_people) == (8, 9)
+    assert loads[worker].over_capacity
+    assert (loads[idle].families, loads[idle].young_people) == (0, 0)
+    assert loads[None].young_people == 1  # not yet allocated
+    assert "Over capacity" in content and "To allocate" in content
+    assert "Waiting" in content
+    assert "Southerner" not in content
+    assert response.context["team_size"] == {"young_people": 10, "families": 9}
+
+
+@pytest.mark.django_db
+def test_workloads_only_for_managers(worker):
+    assert team_workloads(worker) == []
+
+
+@pytest.mark.django_db
+def test_involvement_outside_scope_is_not_listed(team, worker):
+    # Allocated in a team the worker no longer belongs to: out of their scope.
+    old_team = TeamFactory(name="Old team")
+    InvolvementFactory(team=old_team, worker=worker)
+    assert not allocated_involvements(worker).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.PARTNER_AGENCY_USER, Role.PERFORMANCE_ANALYST, Role.SYSTEM_ADMINISTRATOR])
+def test_roles_without_a_caseload_are_refused(client, role):
+    client.force_login(make_user(role))
+    assert client.get(URL).status_code == 403
+    assert not AuditEvent.objects.filter(object_type="caseload").exists()
+
+
+@pytest.mark.django_db
+def test_long_caseloads_are_paginated(client, team, manager):
+    worker = make_user(Role.YOUTH_SUPPORT_WORKER, team=team)
+    _allocate(team, worker, 55)
+    client.force_login(worker)
+
+    first = client.get(URL)
+    second = client.get(URL, {"page": 2})
+
+    assert len(first.context["own_rows"]) == 50
+    assert len(second.context["own_rows"]) == 5
+    assert 'rel="next"' in first.content.decode()
+
+
+def _queries_for(client, user, url=URL):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_the_caseload(client, team, worker, manager):
+    social_care = TeamFactory(name="Social Care")
+    social_worker = make_user(Role.SOCIAL_WORKER, team=social_care)
+
+    def add(count):
+        for involvement in _allocate(team, worker, count):
+            InvolvementFactory(
+                team=social_care,
+                young_person=involvement.young_person,
+                worker=social_worker,
+                reason=Involvement.Reason.LEAD_PRACTITIONER,
+            )
+            household = Household.objects.create(name="A family")
+            household.young_people.add(involvement.young_person)
+        colleague = make_user(Role.YOUTH_SUPPORT_WORKER, team=team)
+        _allocate(team, colleague, count)
+
+    add(1)
+    one = {user: _queries_for(client, user) for user in (worker, manager, social_worker)}
+    add(49)
+    many = {user: _queries_for(client, user) for user in (worker, manager, social_worker)}
+    assert one == many
+
+
+@pytest.mark.django_db
+def test_membership_is_what_makes_a_manager(client, team, worker):
+    # A worker who also manages another team sees both sections.
+    other = TeamFactory(name="Missing Team")
+    Membership.objects.create(user=worker, team=other, role=Role.TEAM_MANAGER)
+    InvolvementFactory(team=other, worker=UserFactory(), young_person=YoungPersonFactory(last_name="Missingperson"))
+    _allocate(team, worker, 1)
+    client.force_login(worker)
+
+    content = client.get(URL).content.decode()
+
+    assert "Your teams" in content and "Missingperson" in content
