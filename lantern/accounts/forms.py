@@ -14,12 +14,14 @@ class SignInForm(forms.Form):
     username = forms.CharField(
         label="Username",
         max_length=150,
+        error_messages={"required": "Enter your username"},
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
         label="Password",
         max_length=200,
         strip=False,
+        error_messages={"required": "Enter your password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -55,9 +57,16 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
 
 
 class UserForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"spellcheck": "false"}))
+    first_name = forms.CharField(label="First name", max_length=150, error_messages={"required": "Enter a first name"})
+    last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter a last name"})
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+    )
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
     phone = forms.CharField(label="Phone number", max_length=40, required=False)
 
@@ -67,6 +76,7 @@ class UserCreateForm(UserForm):
         label="Username",
         max_length=150,
         help_text="Letters, digits and @ . + - _ only. The person signs in with this.",
+        error_messages={"required": "Enter a username"},
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     password = forms.CharField(
@@ -81,8 +91,17 @@ class UserCreateForm(UserForm):
 
 
 class MembershipForm(forms.Form):
-    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), empty_label="Choose a team")
-    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Role.choices])
+    team = forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        empty_label="Choose a team",
+        error_messages={"required": "Choose a team", "invalid_choice": "Choose a team from the list"},
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role"), *Role.choices],
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
+    )
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,15 +110,23 @@ class MembershipForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
-    kind = forms.ChoiceField(label="Kind of organisation", choices=Organisation.Kind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the organisation's name"})
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        choices=Organisation.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of organisation"},
+    )
 
 
 class TeamForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(), empty_label="Choose an organisation"
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose an organisation"},
     )
-    name = forms.CharField(label="Team name", max_length=200)
+    name = forms.CharField(label="Team name", max_length=200, error_messages={"required": "Enter the team's name"})
     locality = forms.ModelChoiceField(
         label="Locality (optional)", queryset=Locality.objects.filter(is_active=True), required=False
     )

@@ -244,7 +244,10 @@ def test_create_user_bad_input(admin_client):
         {"username": "bad name!", "first_name": "", "last_name": "B", "email": "not-an-email", "password": "123"},
     )
     assert response.status_code == 200
-    assert "govuk-error-summary" in response.content.decode()
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Enter a first name" in html
+    assert "Enter an email address in the correct format" in html
     assert User.objects.count() == count
 
 
