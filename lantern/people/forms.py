@@ -80,14 +80,15 @@ class GovukDateField(forms.MultiValueField):
 
 
 def _text(label: str, max_length: int, *, required: bool = False, help_text: str = "") -> forms.CharField:
+    noun = label.removesuffix(" (optional)")
     return forms.CharField(
         label=label,
         max_length=max_length,
         required=required,
         help_text=help_text,
         error_messages={
-            "required": f"Enter the {label.lower()}",
-            "max_length": f"{label} must be {max_length} characters or fewer",
+            "required": f"Enter the {noun.lower()}",
+            "max_length": f"{noun} must be {max_length} characters or fewer",
         },
     )
 

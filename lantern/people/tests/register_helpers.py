@@ -26,15 +26,15 @@ def years_ago(years: int, days: int = 0) -> dt.date:
 
 
 def team_with_worker(role: str = Role.YOUTH_SUPPORT_WORKER) -> tuple[Team, User]:
-    team = TeamFactory()
+    team = TeamFactory.create()
     return team, make_user(role, team=team)
 
 
 def person_in(team: Team | None, **fields: Any) -> YoungPerson:
     """A young person, with an open involvement of the team if one is given."""
-    person = YoungPersonFactory(**fields)
+    person = YoungPersonFactory.create(**fields)
     if team is not None:
-        InvolvementFactory(team=team, young_person=person)
+        InvolvementFactory.create(team=team, young_person=person)
     return person
 
 
@@ -58,7 +58,7 @@ def png_upload(name: str = "photo.png", size: tuple[int, int] = (20, 20), image_
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
 
 
-def create_form_data(team: Team, **overrides: Any) -> dict[str, Any]:
+def create_form_data(team: Team, /, **overrides: Any) -> dict[str, Any]:
     born = years_ago(14, 40)
     data = {
         "first_name": "Jayden",
