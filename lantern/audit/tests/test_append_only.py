@@ -66,6 +66,11 @@ def test_database_refuses_raw_update_and_delete(event, triggers, sql):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
 def test_postgresql_refuses_truncate(event, triggers):
+    with connection.cursor() as cursor:
+        # Run the deferred foreign-key checks of the test's own inserts now:
+        # PostgreSQL refuses TRUNCATE while they are pending, which would hide
+        # whether the trigger refuses it.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE audit_auditevent CASCADE")
     assert AuditEvent.objects.filter(pk=event.pk).exists()
