@@ -3,11 +3,41 @@ with a manager, workers and a young person; a data protection lead; a police
 partner organisation."""
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from lantern.accounts.models import Organisation, Team, User
 from lantern.accounts.roles import Role
 from lantern.people.models import YoungPerson
-from tests.factories import InvolvementFactory, OrganisationFactory, TeamFactory, YoungPersonFactory, make_user
+from tests.factories import (
+    InvolvementFactory,
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+    YoungPersonFactory,
+    make_user,
+)
+
+
+def new_young_person(**kwargs: Any) -> YoungPerson:
+    return cast(YoungPerson, YoungPersonFactory(**kwargs))
+
+
+def new_organisation(**kwargs: Any) -> Organisation:
+    return cast(Organisation, OrganisationFactory(**kwargs))
+
+
+def new_team(**kwargs: Any) -> Team:
+    return cast(Team, TeamFactory(**kwargs))
+
+
+def new_user(**kwargs: Any) -> User:
+    return cast(User, UserFactory(**kwargs))
+
+
+def young_person_of(team: Team | None = None) -> YoungPerson:
+    """A young person some team (this one, or a new one) is involved with."""
+    involvement = InvolvementFactory(team=team) if team is not None else InvolvementFactory()
+    return cast(YoungPerson, involvement.young_person)
 
 
 @dataclass
@@ -26,16 +56,16 @@ class Scenario:
 
 
 def build_scenario() -> Scenario:
-    service = OrganisationFactory(name="Youth Support Service", kind=Organisation.Kind.YOUTH_SUPPORT)
-    council = OrganisationFactory(name="Children's Services", kind=Organisation.Kind.CHILDRENS_SERVICES)
-    police = OrganisationFactory(name="County Police", kind=Organisation.Kind.POLICE)
-    team = TeamFactory(organisation=service, name="TYSS North")
-    other_team = TeamFactory(organisation=service, name="TYSS South")
-    governance = TeamFactory(organisation=council, name="Information governance")
-    police_team = TeamFactory(organisation=police, name="MACE")
+    service = new_organisation(name="Youth Support Service", kind=Organisation.Kind.YOUTH_SUPPORT)
+    council = new_organisation(name="Children's Services", kind=Organisation.Kind.CHILDRENS_SERVICES)
+    police = new_organisation(name="County Police", kind=Organisation.Kind.POLICE)
+    team = new_team(organisation=service, name="TYSS North")
+    other_team = new_team(organisation=service, name="TYSS South")
+    governance = new_team(organisation=council, name="Information governance")
+    police_team = new_team(organisation=police, name="MACE")
     manager = make_user(Role.TEAM_MANAGER, team, first_name="Mina", last_name="Manager")
     worker = make_user(Role.YOUTH_SUPPORT_WORKER, team, first_name="Wes", last_name="Worker")
-    young_person = YoungPersonFactory(first_name="Jordan", last_name="Example")
+    young_person = new_young_person(first_name="Jordan", last_name="Example")
     InvolvementFactory(team=team, young_person=young_person, worker=worker)
     scenario = Scenario(
         team=team,

@@ -12,9 +12,9 @@ from lantern.audit.selectors import (
     young_person_audit_events,
 )
 from lantern.audit.services import Action, audit_log
-from lantern.audit.tests.scenario import Scenario, build_scenario
+from lantern.audit.tests.scenario import Scenario, build_scenario, new_young_person, young_person_of
 from lantern.people.access_services import record_restrict
-from tests.factories import InvolvementFactory, YoungPersonFactory
+from tests.factories import InvolvementFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -25,14 +25,14 @@ def s() -> Scenario:
     return build_scenario()
 
 
-def log_at(when: dt.datetime, **kwargs) -> AuditEvent:  # type: ignore[no-untyped-def]
+def log_at(when: dt.datetime, **kwargs) -> AuditEvent:
     # occurred_at is auto_now_add: the clock is the only way to set it.
     with mock.patch("django.utils.timezone.now", return_value=when):
         return audit_log(**kwargs)
 
 
 def test_team_manager_sees_their_team_and_their_young_people(s):
-    unrelated = YoungPersonFactory()
+    unrelated = new_young_person()
     InvolvementFactory(young_person=unrelated)  # another team's
     by_member = audit_log(actor=s.worker, action=Action.SIGN_IN)
     about_ours = audit_log(actor=s.outsider, action=Action.VIEW, obj=s.young_person)
@@ -48,7 +48,7 @@ def test_team_manager_sees_their_team_and_their_young_people(s):
 
 def test_data_protection_lead_sees_everything(s):
     events = {
-        audit_log(actor=s.outsider, action=Action.VIEW, obj=YoungPersonFactory()),
+        audit_log(actor=s.outsider, action=Action.VIEW, obj=new_young_person()),
         audit_log(actor=None, action=Action.SIGN_IN_FAILED, actor_label="nobody"),
         audit_log(actor=s.worker, action=Action.VIEW, obj=s.young_person),
     }
@@ -71,7 +71,7 @@ def test_events_about_a_record_restricted_against_a_manager_are_hidden_from_them
 
 
 def test_filters(s):
-    other = InvolvementFactory(team=s.team).young_person
+    other = young_person_of(s.team)
     # 23:30 UTC on 31 March 2026 is 00:30 on 1 April in London (BST).
     late = log_at(dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC), actor=s.worker, action=Action.VIEW, obj=other)
     early = log_at(
@@ -79,7 +79,7 @@ def test_filters(s):
     )
     events = audit_events_for_user(s.manager)
 
-    def filtered(**kwargs) -> set[AuditEvent]:  # type: ignore[no-untyped-def]
+    def filtered(**kwargs) -> set[AuditEvent]:
         return set(filter_audit_events(events, EventFilters(**kwargs)))
 
     assert filtered(actor=s.worker) == {late}

@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from lantern.audit.models import AuditEvent
 from lantern.audit.services import Action, audit_log
-from lantern.audit.tests.scenario import Scenario, build_scenario
+from lantern.audit.tests.scenario import Scenario, build_scenario, new_user, new_young_person
 from lantern.people.access_services import record_restrict
-from tests.factories import UserFactory, YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
 EVENTS = reverse("audit:events")
@@ -24,12 +23,12 @@ def s() -> Scenario:
     return build_scenario()
 
 
-def views_of(s: Scenario, count: int, actor=None) -> None:  # type: ignore[no-untyped-def]
+def views_of(s: Scenario, count: int, actor=None) -> None:
     for _ in range(count):
         audit_log(actor=actor or s.worker, action=Action.VIEW, obj=s.young_person)
 
 
-def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
@@ -51,7 +50,7 @@ def test_manager_sees_events_and_the_view_is_audited(client, s):
 
 
 def test_filters_narrow_the_list(client, s):
-    other = YoungPersonFactory()
+    other = new_young_person()
     audit_log(actor=s.worker, action=Action.UPDATE, obj=s.young_person, reason="by the worker")
     audit_log(actor=s.colleague, action=Action.VIEW, obj=s.young_person, reason="by the colleague")
     audit_log(actor=s.outsider, action=Action.VIEW, obj=other, reason="about someone else")
@@ -137,7 +136,7 @@ def test_events_page_query_count_does_not_grow(client, s):
     few = count()
     for n in range(30):
         # Different actors too, so that a missing select_related would show.
-        views_of(s, 1, actor=UserFactory(username=f"actor{n}"))
+        views_of(s, 1, actor=new_user(username=f"actor{n}"))
         views_of(s, 1, actor=s.colleague)
     assert count() == few
 
@@ -171,7 +170,7 @@ def test_export_streams_the_filtered_events_as_csv(client, s):
 
 
 def test_export_respects_the_managers_scope(client, s):
-    audit_log(actor=s.outsider, action=Action.VIEW, obj=YoungPersonFactory(), reason="not theirs")
+    audit_log(actor=s.outsider, action=Action.VIEW, obj=new_young_person(), reason="not theirs")
     audit_log(actor=s.worker, action=Action.VIEW, obj=s.young_person, reason="theirs")
     client.force_login(s.manager)
     reasons = [row[8] for row in csv_rows(client.get(EXPORT))[1:]]
@@ -205,7 +204,7 @@ def who_viewed(s: Scenario) -> str:
 def test_who_has_looked_at_this_record(client, s):
     audit_log(actor=s.worker, action=Action.VIEW, obj=s.young_person)
     audit_log(actor=s.colleague, action=Action.UPDATE, obj=s.young_person, reason="New school")
-    audit_log(actor=s.worker, action=Action.VIEW, obj=YoungPersonFactory(), reason="someone else")
+    audit_log(actor=s.worker, action=Action.VIEW, obj=new_young_person(), reason="someone else")
     client.force_login(s.manager)
 
     response = client.get(who_viewed(s))
@@ -226,7 +225,7 @@ def test_who_viewed_refusals(client, s):
     assert client.get(who_viewed(s)).status_code == 404
     client.force_login(s.manager)
     assert client.get(reverse("audit:young_person", kwargs={"pk": 999999})).status_code == 404
-    assert client.get(reverse("audit:young_person", kwargs={"pk": YoungPersonFactory().pk})).status_code == 404
+    assert client.get(reverse("audit:young_person", kwargs={"pk": new_young_person().pk})).status_code == 404
     record_restrict(actor=s.manager, young_person=s.young_person, reason="Related to staff")
     assert client.get(who_viewed(s)).status_code == 200  # the restriction's manager
     client.force_login(s.other_manager)  # sees a stub only
@@ -244,5 +243,5 @@ def test_who_viewed_query_count_does_not_grow(client, s):
 
     few = count()
     for n in range(30):
-        views_of(s, 1, actor=UserFactory(username=f"viewer{n}"))
+        views_of(s, 1, actor=new_user(username=f"viewer{n}"))
     assert count() == few

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lantern.accounts.roles import Role
 from lantern.audit.models import AuditEvent
-from lantern.audit.tests.scenario import Scenario, build_scenario
+from lantern.audit.tests.scenario import Scenario, build_scenario, new_organisation, young_person_of
 from lantern.cases.models import Involvement
 from lantern.core.models import Notification
 from lantern.people.access_services import (
@@ -31,7 +31,7 @@ from lantern.people.permissions import (
     visible_young_people,
 )
 from lantern.people.selectors import restrictions_due_for_review
-from tests.factories import TEST_PASSWORD, InvolvementFactory, OrganisationFactory, make_user
+from tests.factories import TEST_PASSWORD, InvolvementFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def fresh(young_person: YoungPerson) -> YoungPerson:
     return YoungPerson.objects.get(pk=young_person.pk)
 
 
-def restrict(s: Scenario, allowed=()) -> RecordRestriction:  # type: ignore[no-untyped-def]
+def restrict(s: Scenario, allowed=()) -> RecordRestriction:
     return record_restrict(
         actor=s.manager, young_person=s.young_person, reason="Her aunt works in the team", allowed_users=allowed
     )
@@ -137,7 +137,7 @@ def test_manager_changes_the_allow_list(s):
     young_person = fresh(s.young_person)
     assert record_access(s.colleague, young_person) is Access.FULL
     assert record_access(s.worker, young_person) is Access.STUB
-    event = AuditEvent.objects.filter(object_type="people.RecordRestriction").first()
+    event = AuditEvent.objects.filter(object_type="people.RecordRestriction")[0]
     assert event.detail == {"allowed_users_added": [s.colleague.pk], "allowed_users_removed": [s.worker.pk]}
 
 
@@ -166,7 +166,7 @@ def test_review_moves_the_next_review_on(s):
     assert restriction.last_reviewed_at is not None
     assert restriction.review_due_on == timezone.localdate() + dt.timedelta(days=90)
     assert list(restrictions_due_for_review(s.manager)) == []
-    event = AuditEvent.objects.filter(object_type="people.RecordRestriction").first()
+    event = AuditEvent.objects.filter(object_type="people.RecordRestriction")[0]
     assert event.reason == "Still needed"
     assert event.detail["reviewed"] is True
 
@@ -181,7 +181,7 @@ def test_remove_needs_a_reason_then_lifts_the_restriction(s):
 
     assert not RecordRestriction.objects.exists()
     assert record_access(s.colleague, fresh(s.young_person)) is Access.FULL
-    event = AuditEvent.objects.filter(object_type="people.RecordRestriction").first()
+    event = AuditEvent.objects.filter(object_type="people.RecordRestriction")[0]
     assert event.reason == "Aunt has left the service"
     assert event.detail["restricted"] is False
     assert event.detail["restriction_reason"] == "Her aunt works in the team"
@@ -281,7 +281,7 @@ def test_expired_break_glass_shows_the_stub_again(s):
 
 
 def test_share_lets_the_partner_see_exactly_that_record(s):
-    other = InvolvementFactory(team=s.team).young_person
+    other = young_person_of(s.team)
     assert not visible_young_people(s.partner).exists()
 
     share = record_share(
@@ -298,7 +298,7 @@ def test_share_lets_the_partner_see_exactly_that_record(s):
 
 
 def test_share_refuses_bad_input(s):
-    council = OrganisationFactory(name="Youth Support Service")
+    council = new_organisation(name="Youth Support Service")
     with pytest.raises(PermissionDenied):
         record_share(actor=s.worker, young_person=s.young_person, organisation=s.police, agreement="A", reason="B")
     with pytest.raises(ValidationError):
@@ -323,7 +323,7 @@ def test_revoke_ends_the_partners_access(s):
     share.refresh_from_db()
     assert share.revoked_at is not None
     assert not visible_young_people(s.partner).exists()
-    event = AuditEvent.objects.filter(object_type="people.RecordShare").first()
+    event = AuditEvent.objects.filter(object_type="people.RecordShare")[0]
     assert event.action == AuditEvent.Action.UPDATE
     assert event.reason == "Case closed at MACE"
     with pytest.raises(ValidationError):

@@ -10,11 +10,11 @@ from django.utils import timezone
 from lantern.accounts.models import Organisation
 from lantern.accounts.roles import Role
 from lantern.audit.models import AuditEvent
-from lantern.audit.tests.scenario import Scenario, build_scenario
+from lantern.audit.tests.scenario import Scenario, build_scenario, new_organisation
 from lantern.people.access_services import record_restrict, record_share
 from lantern.people.models import BreakGlassAccess, RecordRestriction, RecordShare, YoungPerson
 from lantern.people.permissions import Access, record_access, visible_young_people
-from tests.factories import TEST_PASSWORD, OrganisationFactory, TeamFactory, make_user
+from tests.factories import TEST_PASSWORD, TeamFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def s() -> Scenario:
     return build_scenario()
 
 
-def restrict(s: Scenario, allowed=()) -> RecordRestriction:  # type: ignore[no-untyped-def]
+def restrict(s: Scenario, allowed=()) -> RecordRestriction:
     return record_restrict(
         actor=s.manager, young_person=s.young_person, reason="Her aunt works in the team", allowed_users=allowed
     )
@@ -34,7 +34,7 @@ def fresh(young_person: YoungPerson) -> YoungPerson:
     return YoungPerson.objects.get(pk=young_person.pk)
 
 
-def url(name: str, s: Scenario, **kwargs) -> str:  # type: ignore[no-untyped-def]
+def url(name: str, s: Scenario, **kwargs) -> str:
     return reverse(name, kwargs={"pk": s.young_person.pk, **kwargs})
 
 
@@ -356,7 +356,7 @@ def test_shares_page_query_count_does_not_grow_with_shares(client, s):
     record_share(actor=s.senior, young_person=s.young_person, organisation=s.police, agreement="ISA", reason="MACE")
     few = count()
     for n in range(20):
-        organisation = OrganisationFactory(name=f"School {n}", kind=Organisation.Kind.SCHOOL)
+        organisation = new_organisation(name=f"School {n}", kind=Organisation.Kind.SCHOOL)
         TeamFactory(organisation=organisation)
         record_share(
             actor=s.senior, young_person=s.young_person, organisation=organisation, agreement="ISA", reason="EHCP"
