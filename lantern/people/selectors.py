@@ -232,6 +232,12 @@ def _search_by_filter(user: User, condition: Q) -> list[SearchResult]:
     ]
 
 
+def _council_id(value: str) -> Q:
+    # Exact matches on the unique index, in the cases people type, rather
+    # than a case-insensitive match that would scan the whole table.
+    return Q(council_person_id__in=sorted({value, value.upper(), value.lower()}))
+
+
 def young_person_search(*, user: User, query: str | ParsedQuery) -> list[SearchResult]:
     """Young people this user may see in full who match the query, best first.
 
@@ -247,14 +253,12 @@ def young_person_search(*, user: User, query: str | ParsedQuery) -> list[SearchR
     if parsed.kind is QueryKind.DATE_OF_BIRTH:
         return _search_by_filter(user, Q(date_of_birth=parsed.date_of_birth))
     if parsed.kind is QueryKind.NHS_NUMBER:
-        return _search_by_filter(
-            user, Q(nhs_number=parsed.identifier) | Q(council_person_id__iexact=parsed.text.replace(" ", ""))
-        )
+        return _search_by_filter(user, Q(nhs_number=parsed.identifier) | _council_id(parsed.text.replace(" ", "")))
     if parsed.kind is QueryKind.UPN:
-        return _search_by_filter(user, Q(upn=parsed.identifier) | Q(council_person_id__iexact=parsed.identifier))
+        return _search_by_filter(user, Q(upn=parsed.identifier) | _council_id(parsed.identifier))
     return _search_by_filter(
         user,
-        Q(council_person_id__iexact=parsed.identifier) | Q(council_person_id__iexact=parsed.text.replace(" ", "")),
+        _council_id(parsed.identifier) | _council_id(parsed.text.replace(" ", "")),
     )
 
 
@@ -298,7 +302,7 @@ def possible_duplicates(
     if upn:
         identifier_q |= Q(upn=upn)
     if council_person_id:
-        identifier_q |= Q(council_person_id__iexact=council_person_id)
+        identifier_q |= _council_id(council_person_id)
     if identifier_q:
         for row in YoungPerson.objects.filter(identifier_q).values("pk", "nhs_number", "upn", "council_person_id"):
             if nhs_number and row["nhs_number"] == nhs_number:
