@@ -10,6 +10,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from lantern.demo.generator import PUBLIC_SCALES, SCALES, SeedRefused, generate
 from lantern.demo.models import SeedRun
@@ -53,6 +54,11 @@ class Command(BaseCommand):
         except SeedRefused as refusal:
             raise CommandError(f"Refusing to seed: {refusal}") from refusal
 
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner guesses one row per table until
+            # autovacuum gets round to it and the first pages are slow.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         counts = ", ".join(f"{value:,} {name}" for name, value in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded {result.county} ({counts}) in {result.elapsed:.1f} seconds."))
         self.stdout.write("")
