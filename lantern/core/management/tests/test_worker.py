@@ -6,7 +6,6 @@ from django.test import override_settings
 from lantern.accounts.models import User
 from lantern.core.models import Notification
 from lantern.core.tasks import send_notification_email
-from tests.factories import UserFactory
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "exports"]}}
 
@@ -17,7 +16,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 def test_worker_runs_queued_tasks():
     from django_tasks_db.models import DBTaskResult
 
-    user: User = UserFactory(email="worker@example.org")
+    user = User.objects.create_user(username="worker", email="worker@example.org")
     notification = Notification.objects.create(recipient=user, subject="A review is due")
     result = send_notification_email.enqueue(notification_id=notification.pk)
     assert mail.outbox == []  # queued, not yet run
@@ -32,7 +31,7 @@ def test_worker_runs_queued_tasks():
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
 def test_worker_leaves_other_queues_alone():
-    user: User = UserFactory(email="worker@example.org")
+    user = User.objects.create_user(username="worker", email="worker@example.org")
     notification = Notification.objects.create(recipient=user, subject="Elsewhere")
     send_notification_email.using(queue_name="exports").enqueue(notification_id=notification.pk)
 
