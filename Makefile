@@ -48,7 +48,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lantern makemigrations --check --dry-run --settings=config.settings.test
-	$(BIN)/mypy lantern config
+	$(BIN)/mypy lantern config tests bench scripts
 
 pytest: venv assets
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)

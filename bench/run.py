@@ -151,9 +151,8 @@ def measure(requests: int) -> tuple[list[Measurement], dict[str, Any]]:
         i.young_person for i in caseload
     ]
     detail_urls = [reverse("people:detail", args=[p.pk]) for p in people[:5]]
-    surname = (
-        YoungPerson.objects.values("last_name").annotate(n=Count("id")).order_by("-n", "last_name").first() or {}
-    ).get("last_name", "Smith")
+    commonest = YoungPerson.objects.values("last_name").annotate(n=Count("id")).order_by("-n", "last_name").first()
+    surname: str = commonest["last_name"] if commonest else "Smith"
     search = reverse("people:search")
     first = people[0]
     born = first.date_of_birth

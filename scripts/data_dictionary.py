@@ -20,7 +20,7 @@ shown in Europe/London. Constraints listed are enforced by the database.
 """
 
 
-def _field_type(field) -> str:  # type: ignore[no-untyped-def]
+def _field_type(field) -> str:
     if field.is_relation and field.related_model is not None:
         kind = "many-to-many" if field.many_to_many else ("one-to-one" if field.one_to_one else "link")
         return f"{kind} → {field.related_model._meta.label}"
@@ -43,7 +43,7 @@ def _field_type(field) -> str:  # type: ignore[no-untyped-def]
     }.get(internal, internal)
 
 
-def _describe(field) -> str:  # type: ignore[no-untyped-def]
+def _describe(field) -> str:
     parts = []
     if field.help_text:
         parts.append(str(field.help_text))

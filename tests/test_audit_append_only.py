@@ -12,7 +12,7 @@ append_only = importlib.import_module("lantern.audit.migrations.0002_append_only
 
 
 @pytest.fixture
-def event(db):  # type: ignore[no-untyped-def]
+def event(db):
     return audit_log(actor=None, action=Action.SIGN_IN_FAILED, actor_label="someone")
 
 

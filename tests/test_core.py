@@ -17,9 +17,9 @@ def test_every_app_registers_its_chronology():
 @pytest.mark.django_db
 def test_chronology_merges_every_provider_newest_first():
     worker = make_user(Role.YOUTH_SUPPORT_WORKER)
-    young_person = YoungPersonFactory()
-    InvolvementFactory(young_person=young_person, opened_at=timezone.now() - dt.timedelta(days=400))
-    InvolvementFactory(young_person=young_person, opened_at=timezone.now() - dt.timedelta(days=3))
+    young_person = YoungPersonFactory.create()
+    InvolvementFactory.create(young_person=young_person, opened_at=timezone.now() - dt.timedelta(days=400))
+    InvolvementFactory.create(young_person=young_person, opened_at=timezone.now() - dt.timedelta(days=3))
     events = chronology.events_for(young_person, worker)
     assert [e.occurred_at for e in events] == sorted((e.occurred_at for e in events), reverse=True)
     assert sum(1 for e in events if e.category == "Involvement") == 2

@@ -6,9 +6,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_data_dictionary_matches_the_models():
-    result = subprocess.run(  # noqa: S603 - our own script
+    result = subprocess.run(
         [sys.executable, "scripts/data_dictionary.py", "--check"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

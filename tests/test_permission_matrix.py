@@ -55,7 +55,7 @@ def test_no_row_for_a_url_that_is_gone():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         from django.db import transaction
 

@@ -54,5 +54,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_requires_two_factor():
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.LANTERN_REQUIRE_2FA)", **PRODUCTION_ENV)
+    result = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.LANTERN_REQUIRE_2FA)", **PRODUCTION_ENV
+    )
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr

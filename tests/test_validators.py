@@ -29,7 +29,12 @@ def test_valid_nhs_numbers(number):
 
 @pytest.mark.parametrize(
     ("number", "code"),
-    [("9434765918", "nhs_checksum"), ("943476591", "nhs_format"), ("94347659190", "nhs_format"), ("abcdefghij", "nhs_format")],
+    [
+        ("9434765918", "nhs_checksum"),
+        ("943476591", "nhs_format"),
+        ("94347659190", "nhs_format"),
+        ("abcdefghij", "nhs_format"),
+    ],
 )
 def test_invalid_nhs_numbers_say_why(number, code):
     with pytest.raises(ValidationError) as error:

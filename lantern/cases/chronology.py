@@ -1,14 +1,17 @@
 from collections.abc import Iterable
-
-from django.urls import reverse  # noqa: F401  (kept for providers that link out)
+from typing import TYPE_CHECKING
 
 from lantern.core.chronology import ChronologyEvent, register
 
 from .models import Involvement
 
+if TYPE_CHECKING:
+    from lantern.accounts.models import User
+    from lantern.people.models import YoungPerson
+
 
 @register("cases.involvements")
-def involvement_events(young_person, user) -> Iterable[ChronologyEvent]:  # type: ignore[no-untyped-def]
+def involvement_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
     involvements = Involvement.objects.filter(young_person=young_person).select_related("team", "worker")
     for involvement in involvements:
         yield ChronologyEvent(

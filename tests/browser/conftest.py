@@ -48,7 +48,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -56,7 +56,7 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+def assert_accessible(page) -> None:
     """No serious or critical axe-core violations on the current page."""
     page.add_script_tag(path=str(AXE_SCRIPT))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

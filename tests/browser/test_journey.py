@@ -16,15 +16,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_sign_in_search_open_chronology_sign_out(page):
-    team = TeamFactory(name="TYSS North")
+    team = TeamFactory.create(name="TYSS North")
     worker = make_user(Role.YOUTH_SUPPORT_WORKER, team=team, first_name="Priya", last_name="Shah")
-    young_person = YoungPersonFactory(
+    young_person = YoungPersonFactory.create(
         first_name="Jayden", last_name="Okafor", date_of_birth=timezone.localdate() - dt.timedelta(days=15 * 365)
     )
     LegalStatus.objects.create(
         young_person=young_person, status=LegalStatus.Status.CHILD_IN_NEED, started_on=dt.date(2026, 3, 1)
     )
-    InvolvementFactory(team=team, young_person=young_person, worker=worker)
+    InvolvementFactory.create(team=team, young_person=young_person, worker=worker)
 
     page.goto("/")
     assert "/sign-in/" in page.url

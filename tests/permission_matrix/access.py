@@ -20,7 +20,7 @@ STUB_BREAKERS = (
 )
 
 
-def _world_share(world):  # type: ignore[no-untyped-def]
+def _world_share(world):
     share = RecordShare.objects.get(
         young_person=world.young_person, organisation=world.partner_organisation, revoked_at__isnull=True
     )

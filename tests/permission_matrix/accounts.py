@@ -8,11 +8,11 @@ from . import NOT_ALLOWED, OK, REDIRECT, Row, every_role, roles
 ADMIN = roles(Role.SYSTEM_ADMINISTRATOR)
 
 
-def _user(world):  # type: ignore[no-untyped-def]
+def _user(world):
     return {"pk": world.users[Role.YOUTH_SUPPORT_WORKER].pk}
 
 
-def _membership(world):  # type: ignore[no-untyped-def]
+def _membership(world):
     user = world.users[Role.YOUTH_SUPPORT_WORKER]
     return {"pk": user.pk, "membership_pk": user.memberships.get().pk}
 

@@ -34,17 +34,17 @@ class World:
 
 
 def build_world() -> World:
-    service = OrganisationFactory(name="Youth Support Service", kind=Organisation.Kind.YOUTH_SUPPORT)
-    council = OrganisationFactory(name="Children's Services", kind=Organisation.Kind.CHILDRENS_SERVICES)
-    police = OrganisationFactory(name="County Police", kind=Organisation.Kind.POLICE)
-    team = TeamFactory(organisation=service, name="TYSS North")
-    social_care = TeamFactory(organisation=council, name="Social Care Locality East")
-    police_team = TeamFactory(organisation=police, name="MACE")
-    admin_team = TeamFactory(organisation=council, name="Systems")
+    service = OrganisationFactory.create(name="Youth Support Service", kind=Organisation.Kind.YOUTH_SUPPORT)
+    council = OrganisationFactory.create(name="Children's Services", kind=Organisation.Kind.CHILDRENS_SERVICES)
+    police = OrganisationFactory.create(name="County Police", kind=Organisation.Kind.POLICE)
+    team = TeamFactory.create(organisation=service, name="TYSS North")
+    social_care = TeamFactory.create(organisation=council, name="Social Care Locality East")
+    police_team = TeamFactory.create(organisation=police, name="MACE")
+    admin_team = TeamFactory.create(organisation=council, name="Systems")
 
     users: dict[str, User] = {}
     for role in Role:
-        user = UserFactory(username=f"matrix-{role.value}")
+        user = UserFactory.create(username=f"matrix-{role.value}")
         home = {
             Role.SOCIAL_WORKER: social_care,
             Role.PARTNER_AGENCY_USER: police_team,
@@ -55,9 +55,11 @@ def build_world() -> World:
         Membership.objects.create(user=user, team=home, role=role)
         users[role] = user
 
-    young_person = YoungPersonFactory()
-    involvement = InvolvementFactory(team=team, young_person=young_person, worker=users[Role.YOUTH_SUPPORT_WORKER])
-    InvolvementFactory(
+    young_person = YoungPersonFactory.create()
+    involvement = InvolvementFactory.create(
+        team=team, young_person=young_person, worker=users[Role.YOUTH_SUPPORT_WORKER]
+    )
+    InvolvementFactory.create(
         team=social_care,
         young_person=young_person,
         reason=Involvement.Reason.LEAD_PRACTITIONER,
@@ -70,7 +72,7 @@ def build_world() -> World:
         reason="MACE",
         shared_by=users[Role.TEAM_MANAGER],
     )
-    stranger = YoungPersonFactory()
+    stranger = YoungPersonFactory.create()
     restricted_young_person = _restricted_young_person(users, team, social_care, police)
     return World(
         users=users,
@@ -87,9 +89,9 @@ def build_world() -> World:
 def _restricted_young_person(
     users: dict[str, User], team: Team, social_care: Team, police: Organisation
 ) -> YoungPerson:
-    young_person = YoungPersonFactory()
-    InvolvementFactory(team=team, young_person=young_person, worker=users[Role.YOUTH_SUPPORT_WORKER])
-    InvolvementFactory(
+    young_person = YoungPersonFactory.create()
+    InvolvementFactory.create(team=team, young_person=young_person, worker=users[Role.YOUTH_SUPPORT_WORKER])
+    InvolvementFactory.create(
         team=social_care,
         young_person=young_person,
         reason=Involvement.Reason.LEAD_PRACTITIONER,

@@ -42,8 +42,8 @@ def wrong_code(device: TOTPDevice) -> str:
 
 
 def new_team(**kwargs: Any) -> Team:
-    return cast(Team, TeamFactory(**kwargs))
+    return cast(Team, TeamFactory.create(**kwargs))
 
 
 def new_user(**kwargs: Any) -> User:
-    return cast(User, UserFactory(**kwargs))
+    return cast(User, UserFactory.create(**kwargs))

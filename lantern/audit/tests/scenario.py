@@ -19,24 +19,24 @@ from tests.factories import (
 
 
 def new_young_person(**kwargs: Any) -> YoungPerson:
-    return cast(YoungPerson, YoungPersonFactory(**kwargs))
+    return cast(YoungPerson, YoungPersonFactory.create(**kwargs))
 
 
 def new_organisation(**kwargs: Any) -> Organisation:
-    return cast(Organisation, OrganisationFactory(**kwargs))
+    return cast(Organisation, OrganisationFactory.create(**kwargs))
 
 
 def new_team(**kwargs: Any) -> Team:
-    return cast(Team, TeamFactory(**kwargs))
+    return cast(Team, TeamFactory.create(**kwargs))
 
 
 def new_user(**kwargs: Any) -> User:
-    return cast(User, UserFactory(**kwargs))
+    return cast(User, UserFactory.create(**kwargs))
 
 
 def young_person_of(team: Team | None = None) -> YoungPerson:
     """A young person some team (this one, or a new one) is involved with."""
-    involvement = InvolvementFactory(team=team) if team is not None else InvolvementFactory()
+    involvement = InvolvementFactory.create(team=team) if team is not None else InvolvementFactory.create()
     return cast(YoungPerson, involvement.young_person)
 
 
@@ -66,7 +66,7 @@ def build_scenario() -> Scenario:
     manager = make_user(Role.TEAM_MANAGER, team, first_name="Mina", last_name="Manager")
     worker = make_user(Role.YOUTH_SUPPORT_WORKER, team, first_name="Wes", last_name="Worker")
     young_person = new_young_person(first_name="Jordan", last_name="Example")
-    InvolvementFactory(team=team, young_person=young_person, worker=worker)
+    InvolvementFactory.create(team=team, young_person=young_person, worker=worker)
     scenario = Scenario(
         team=team,
         manager=manager,

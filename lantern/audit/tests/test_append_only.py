@@ -26,7 +26,7 @@ def triggers() -> None:
 
 @pytest.fixture
 def event() -> AuditEvent:
-    return audit_log(actor=UserFactory(), action=Action.VIEW, reason="original")
+    return audit_log(actor=UserFactory.create(), action=Action.VIEW, reason="original")
 
 
 def test_model_refuses_change_and_delete(event):
@@ -82,7 +82,7 @@ def test_inserting_still_works(event, triggers):
 
 
 def test_audit_log_names_things_that_are_not_models():
-    user = UserFactory()
+    user = UserFactory.create()
     logged = audit_log(actor=user, action=Action.VIEW, object_type="audit", object_id="7", object_label="Audit of x")
     assert (logged.object_type, logged.object_id, logged.object_label) == ("audit", "7", "Audit of x")
     assert logged.actor == user

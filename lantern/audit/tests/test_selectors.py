@@ -33,7 +33,7 @@ def log_at(when: dt.datetime, **kwargs) -> AuditEvent:
 
 def test_team_manager_sees_their_team_and_their_young_people(s):
     unrelated = new_young_person()
-    InvolvementFactory(young_person=unrelated)  # another team's
+    InvolvementFactory.create(young_person=unrelated)  # another team's
     by_member = audit_log(actor=s.worker, action=Action.SIGN_IN)
     about_ours = audit_log(actor=s.outsider, action=Action.VIEW, obj=s.young_person)
     elsewhere = audit_log(actor=s.outsider, action=Action.VIEW, obj=unrelated)

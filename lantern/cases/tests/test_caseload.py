@@ -17,7 +17,7 @@ URL = reverse("cases:caseload")
 
 @pytest.fixture
 def team():
-    return TeamFactory(name="TYSS North")
+    return TeamFactory.create(name="TYSS North")
 
 
 @pytest.fixture
@@ -32,25 +32,29 @@ def manager(team):
 
 def _allocate(team, worker, count, **kwargs):
     return [
-        InvolvementFactory(team=team, worker=worker, opened_at=timezone.now() - dt.timedelta(days=10 + n), **kwargs)
+        InvolvementFactory.create(
+            team=team, worker=worker, opened_at=timezone.now() - dt.timedelta(days=10 + n), **kwargs
+        )
         for n in range(count)
     ]
 
 
 @pytest.mark.django_db
 def test_worker_sees_their_allocated_young_people(client, team, worker):
-    mine = InvolvementFactory(
+    mine = InvolvementFactory.create(
         team=team,
         worker=worker,
-        young_person=YoungPersonFactory(first_name="Kayden", last_name="Marsh"),
+        young_person=YoungPersonFactory.create(first_name="Kayden", last_name="Marsh"),
         opened_at=timezone.now() - dt.timedelta(days=12),
     )
     colleague = make_user(Role.YOUTH_SUPPORT_WORKER, team=team)
-    InvolvementFactory(team=team, worker=colleague, young_person=YoungPersonFactory(last_name="Colleagueson"))
-    InvolvementFactory(
+    InvolvementFactory.create(
+        team=team, worker=colleague, young_person=YoungPersonFactory.create(last_name="Colleagueson")
+    )
+    InvolvementFactory.create(
         team=team,
         worker=worker,
-        young_person=YoungPersonFactory(last_name="Closedcase"),
+        young_person=YoungPersonFactory.create(last_name="Closedcase"),
         closed_at=timezone.now(),
         closure_reason="Done",
         opened_at=timezone.now() - dt.timedelta(days=40),
@@ -107,14 +111,14 @@ def test_restricted_record_shows_without_a_name(client, team, worker, manager):
 
 @pytest.mark.django_db
 def test_social_worker_sees_the_young_people_they_lead_on(client):
-    social_care = TeamFactory(name="Social Care Locality East")
+    social_care = TeamFactory.create(name="Social Care Locality East")
     social_worker = make_user(Role.SOCIAL_WORKER, team=social_care)
-    young_person = YoungPersonFactory(first_name="Tia", last_name="Lead")
-    InvolvementFactory(
+    young_person = YoungPersonFactory.create(first_name="Tia", last_name="Lead")
+    InvolvementFactory.create(
         team=social_care, young_person=young_person, worker=social_worker, reason=Involvement.Reason.LEAD_PRACTITIONER
     )
     tyss_worker = make_user(Role.YOUTH_SUPPORT_WORKER, first_name="Yusuf", last_name="Support")
-    InvolvementFactory(team=tyss_worker.memberships.get().team, young_person=young_person, worker=tyss_worker)
+    InvolvementFactory.create(team=tyss_worker.memberships.get().team, young_person=young_person, worker=tyss_worker)
     client.force_login(social_worker)
 
     content = client.get(URL).content.decode()
@@ -127,14 +131,14 @@ def test_social_worker_sees_the_young_people_they_lead_on(client):
 @pytest.mark.django_db
 def test_manager_sees_team_and_per_worker_families(client, team, worker, manager):
     household = Household.objects.create(name="Marsh family")
-    siblings = [YoungPersonFactory(last_name="Marsh"), YoungPersonFactory(last_name="Marsh")]
+    siblings = [YoungPersonFactory.create(last_name="Marsh"), YoungPersonFactory.create(last_name="Marsh")]
     household.young_people.set(siblings)
     for sibling in siblings:
-        InvolvementFactory(team=team, worker=worker, young_person=sibling)
+        InvolvementFactory.create(team=team, worker=worker, young_person=sibling)
     _allocate(team, worker, 7)  # 7 more families: 8 in all, over capacity
-    InvolvementFactory(team=team, worker=None, young_person=YoungPersonFactory(last_name="Waiting"))
-    other_team = TeamFactory(name="TYSS South")
-    InvolvementFactory(team=other_team, young_person=YoungPersonFactory(last_name="Southerner"))
+    InvolvementFactory.create(team=team, worker=None, young_person=YoungPersonFactory.create(last_name="Waiting"))
+    other_team = TeamFactory.create(name="TYSS South")
+    InvolvementFactory.create(team=other_team, young_person=YoungPersonFactory.create(last_name="Southerner"))
     idle = make_user(Role.SENIOR_PRACTITIONER, team=team)
     client.force_login(manager)
 
@@ -160,8 +164,8 @@ def test_workloads_only_for_managers(worker):
 @pytest.mark.django_db
 def test_involvement_outside_scope_is_not_listed(team, worker):
     # Allocated in a team the worker no longer belongs to: out of their scope.
-    old_team = TeamFactory(name="Old team")
-    InvolvementFactory(team=old_team, worker=worker)
+    old_team = TeamFactory.create(name="Old team")
+    InvolvementFactory.create(team=old_team, worker=worker)
     assert not allocated_involvements(worker).exists()
 
 
@@ -199,12 +203,12 @@ def _queries_for(client, user, url=URL):
 
 @pytest.mark.django_db
 def test_query_count_does_not_grow_with_the_caseload(client, team, worker, manager):
-    social_care = TeamFactory(name="Social Care")
+    social_care = TeamFactory.create(name="Social Care")
     social_worker = make_user(Role.SOCIAL_WORKER, team=social_care)
 
     def add(count):
         for involvement in _allocate(team, worker, count):
-            InvolvementFactory(
+            InvolvementFactory.create(
                 team=social_care,
                 young_person=involvement.young_person,
                 worker=social_worker,
@@ -225,9 +229,11 @@ def test_query_count_does_not_grow_with_the_caseload(client, team, worker, manag
 @pytest.mark.django_db
 def test_membership_is_what_makes_a_manager(client, team, worker):
     # A worker who also manages another team sees both sections.
-    other = TeamFactory(name="Missing Team")
+    other = TeamFactory.create(name="Missing Team")
     Membership.objects.create(user=worker, team=other, role=Role.TEAM_MANAGER)
-    InvolvementFactory(team=other, worker=UserFactory(), young_person=YoungPersonFactory(last_name="Missingperson"))
+    InvolvementFactory.create(
+        team=other, worker=UserFactory.create(), young_person=YoungPersonFactory.create(last_name="Missingperson")
+    )
     _allocate(team, worker, 1)
     client.force_login(worker)
 

@@ -130,7 +130,7 @@ def test_i_know_seeds_without_lantern_demo(monkeypatch):
 
 @pytest.mark.django_db
 def test_refuses_a_database_with_real_people(monkeypatch):
-    YoungPersonFactory()
+    YoungPersonFactory.create()
     with pytest.raises(CommandError, match="may hold real people"):
         _seed(monkeypatch)
     assert YoungPerson.objects.count() == 1

@@ -57,7 +57,7 @@ def restrict(s: Scenario, allowed=()) -> RecordRestriction:
 
 def test_users_who_can_see_mirrors_record_scope(s):
     social_worker = make_user(Role.SOCIAL_WORKER)
-    InvolvementFactory(
+    InvolvementFactory.create(
         team=social_worker.memberships.get().team,
         young_person=s.young_person,
         reason=Involvement.Reason.LEAD_PRACTITIONER,

@@ -357,7 +357,7 @@ def test_shares_page_query_count_does_not_grow_with_shares(client, s):
     few = count()
     for n in range(20):
         organisation = new_organisation(name=f"School {n}", kind=Organisation.Kind.SCHOOL)
-        TeamFactory(organisation=organisation)
+        TeamFactory.create(organisation=organisation)
         record_share(
             actor=s.senior, young_person=s.young_person, organisation=organisation, agreement="ISA", reason="EHCP"
         )
