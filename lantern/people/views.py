@@ -280,6 +280,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         related_pks += [member.pk for member in household.young_people.all()]
     visible = fully_visible_pks(user, related_pks)
     can_change = user.has_perm(Perm.CHANGE_PERSON)
+    restriction = getattr(young_person, "restriction", None)
+    manages_restriction = restriction is not None and restriction.manager_id == user.pk
     return render(
         request,
         "people/detail.html",
@@ -294,8 +296,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "nhs_number": _nhs_display(young_person.nhs_number),
             "can_view_photo": user.has_perm(Perm.VIEW_PHOTO) and bool(young_person.photo),
-            "can_view_audit": user.has_perm(Perm.VIEW_AUDIT),
-            "can_restrict": user.has_perm(Perm.RESTRICT_RECORD),
+            "can_view_audit": user.has_perm(Perm.VIEW_AUDIT) or manages_restriction,
+            # A restricted record's restriction is changed only by its manager.
+            "can_restrict": user.has_perm(Perm.RESTRICT_RECORD) and (restriction is None or manages_restriction),
             "can_share": user.has_perm(Perm.SHARE_RECORD),
         },
     )
