@@ -91,3 +91,12 @@ def london(value: Any) -> Any:
     if value is None:
         return value
     return timezone.localtime(value)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict[str, Any], number: int, param: str = "page") -> str:
+    """This page's query string with one page number changed, keeping the
+    filters (and the other list's page) as they are."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
