@@ -13,7 +13,7 @@ from lantern.accounts.models import Organisation, Team, User
 from lantern.cases.models import Involvement
 from lantern.core.models import Locality
 
-from .models import Adult, Alias, Ethnicity, Gender, LegalStatus, Relationship, SendStatus, YoungPerson
+from .models import Adult, Alias, Ethnicity, Gender, Household, LegalStatus, Relationship, SendStatus, YoungPerson
 from .services import PHOTO_MAX_BYTES
 from .validators import normalise_nhs_number, validate_date_of_birth, validate_nhs_number, validate_upn
 
@@ -77,6 +77,13 @@ class GovukDateField(forms.MultiValueField):
         if self.required and (not value or not any((part or "").strip() for part in value)):
             raise ValidationError(f"Enter the {self.noun}", code="required")
         return self.compress(value or [])
+
+
+def _clean_postcode(value: str) -> str:
+    postcode = " ".join(value.upper().split())
+    if postcode and not POSTCODE_RE.match(postcode):
+        raise ValidationError("Enter a real postcode, like LN1 1AA")
+    return postcode
 
 
 def _text(label: str, max_length: int, *, required: bool = False, help_text: str = "") -> forms.CharField:
@@ -145,10 +152,7 @@ class YoungPersonForm(forms.Form):
         return value
 
     def clean_postcode(self) -> str:
-        postcode = " ".join(self.cleaned_data["postcode"].upper().split())
-        if postcode and not POSTCODE_RE.match(postcode):
-            raise ValidationError("Enter a real postcode, like LN1 1AA")
-        return postcode
+        return _clean_postcode(self.cleaned_data["postcode"])
 
     def clean_council_person_id(self) -> str | None:
         return self.cleaned_data["council_person_id"].strip() or None
@@ -291,10 +295,7 @@ class AdultForm(forms.Form):
         return value
 
     def clean_postcode(self) -> str:
-        postcode = " ".join(self.cleaned_data["postcode"].upper().split())
-        if postcode and not POSTCODE_RE.match(postcode):
-            raise ValidationError("Enter a real postcode, like LN1 1AA")
-        return postcode
+        return _clean_postcode(self.cleaned_data["postcode"])
 
     def adult_fields(self) -> dict[str, Any]:
         names = ["first_name", "last_name", "kind", "date_of_birth", "phone", "email"]
@@ -314,3 +315,92 @@ class PhotoForm(forms.Form):
         if photo.size > PHOTO_MAX_BYTES:
             raise ValidationError("The photo must be smaller than 5 MB")
         return photo
+
+
+NEW_HOUSEHOLD = "new"
+
+
+class HouseholdAddForm(forms.Form):
+    """Put a young person in a household: one of their relatives' households
+    this user can see, or a new one."""
+
+    household = forms.ChoiceField(
+        label="Which household",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a household", "invalid_choice": "Choose one of the households listed"},
+    )
+    name = _text("Household name (for a new household)", 200, help_text="For example, the family name and street")
+    address_line_1 = _text("Address line 1 (optional)", 200)
+    town = _text("Town or city (optional)", 100)
+    postcode = _text("Postcode (optional)", 10)
+
+    def __init__(self, *args: Any, households: list[Household], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.households = {str(household.pk): household for household in households}
+        field = cast(forms.ChoiceField, self.fields["household"])
+        field.choices = [
+            *(
+                (pk, f"{household.name}{f', {household.postcode}' if household.postcode else ''}")
+                for pk, household in self.households.items()
+            ),
+            (NEW_HOUSEHOLD, "A new household"),
+        ]
+        if not households:
+            field.initial = NEW_HOUSEHOLD
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_postcode(self) -> str:
+        return _clean_postcode(self.cleaned_data["postcode"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("household") == NEW_HOUSEHOLD and "name" in cleaned and not cleaned["name"]:
+            self.add_error("name", "Enter the household's name")
+        return cleaned
+
+    @property
+    def existing(self) -> Household | None:
+        return self.households.get(self.cleaned_data["household"])
+
+
+class HouseholdAdultChoiceForm(forms.Form):
+    adult = forms.ModelChoiceField(
+        label="Adult",
+        queryset=Adult.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose an adult", "invalid_choice": "Choose one of the adults listed"},
+    )
+
+    def __init__(self, *args: Any, adults: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["adult"]).queryset = adults
+
+
+class HouseholdAdultForm(AdultForm):
+    """A new adult living in the household: linked through the household, so
+    no relationship to a particular young person is asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["relationship_kind"]
+        del self.fields["has_parental_responsibility"]
+
+
+class RelationshipEndForm(forms.Form):
+    ended_on = GovukDateField(label="End date", help_text="For example, 1 9 2026")
+
+
+class RelationshipRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this relationship being removed?",
+        help_text="For example, it was recorded on the wrong young person. This is kept in the audit trail.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why the relationship is being removed",
+            "max_length": "The reason must be 1000 characters or fewer",
+        },
+    )

@@ -203,3 +203,21 @@ def get_adult_for_user(user: User, pk: int) -> Adult:
     if adult is None:
         raise Http404("No such adult")
     return adult
+
+
+def visible_households(user: User) -> QuerySet[Household]:
+    """Households with at least one young person this user may see in full.
+    A household of only hidden or restricted young people stays hidden, so
+    that its address and adults never leak through a stub."""
+    people = fully_visible_young_people(user).values("pk")
+    return Household.objects.filter(
+        Exists(Household.young_people.through.objects.filter(household=OuterRef("pk"), youngperson__in=people))
+    )
+
+
+def get_household_for_user(user: User, pk: int) -> Household:
+    """Fetch a household for a detail view: 404 alike for missing and not allowed."""
+    household = visible_households(user).filter(pk=pk).first()
+    if household is None:
+        raise Http404("No such household")
+    return household

@@ -16,7 +16,7 @@ from lantern.accounts.roles import Perm
 from lantern.cases.models import Involvement
 
 from .models import Adult, Alias, Household, LegalStatus, PersonNameToken, RecordRestriction, Relationship, YoungPerson
-from .permissions import fully_visible_young_people
+from .permissions import fully_visible_young_people, visible_households
 from .search_index import normalise, phonetic, words
 from .validators import UPN_RE, normalise_nhs_number
 
@@ -440,3 +440,70 @@ def adult_record(*, user: User, adult: Adult) -> list[Relationship]:
         .select_related("young_person")
         .order_by("young_person__last_name", "young_person__first_name")
     )
+
+
+# ---------------------------------------------------------------------------
+# Households
+
+
+@dataclass
+class HouseholdRecord:
+    """A household's members as this user may see them: young people they
+    may see in full by name, the others only as a count of hidden members."""
+
+    household: Household
+    young_people: list[YoungPerson]
+    hidden_young_people: int
+    adults: list[Adult]
+    young_person_ids: list[int]  # every young member, hidden ones included
+
+    @property
+    def hidden_rows(self) -> range:
+        return range(self.hidden_young_people)
+
+    @property
+    def member_ids(self) -> dict[str, list[int]]:
+        return {"young_people": self.young_person_ids, "adults": [adult.pk for adult in self.adults]}
+
+
+def household_record(*, user: User, household: Household) -> HouseholdRecord:
+    """The members of a household the caller fetched with
+    get_household_for_user, in three queries whatever its size."""
+    members = list(household.young_people.only("pk", "first_name", "last_name", "date_of_birth").order_by("pk"))
+    visible = fully_visible_pks(user, [member.pk for member in members])
+    shown = sorted((m for m in members if m.pk in visible), key=lambda m: (m.last_name, m.first_name, m.pk))
+    adults = list(household.adults.order_by("last_name", "first_name", "pk"))
+    return HouseholdRecord(
+        household=household,
+        young_people=shown,
+        hidden_young_people=len(members) - len(shown),
+        adults=adults,
+        young_person_ids=[member.pk for member in members],
+    )
+
+
+def related_households(*, user: User, young_person: YoungPerson) -> QuerySet[Household]:
+    """Households this young person might join: those of their siblings and
+    other related young people, and of the adults linked to them, that this
+    user may see (there is no search across every household)."""
+    related_adults = Relationship.objects.filter(young_person=young_person, adult__isnull=False).values("adult")
+    # Links between young people are stored once, from either side.
+    people = Household.young_people.through.objects.filter(
+        Q(youngperson__in=Relationship.objects.filter(young_person=young_person).values("other_young_person"))
+        | Q(youngperson__in=Relationship.objects.filter(other_young_person=young_person).values("young_person"))
+    )
+    adults = Household.adults.through.objects.filter(adult__in=related_adults)
+    return (
+        visible_households(user)
+        .filter(Q(pk__in=people.values("household")) | Q(pk__in=adults.values("household")))
+        .exclude(young_people=young_person)
+        .order_by("name", "pk")
+    )
+
+
+def household_adult_candidates(*, user: User, household: Household) -> QuerySet[Adult]:
+    """Adults who could be added to the household: those related to one of
+    its young people whom this user may see in full, not already members."""
+    members = household.young_people.filter(pk__in=fully_visible_young_people(user).values("pk")).values("pk")
+    linked = Relationship.objects.filter(young_person__in=members, adult__isnull=False).values("adult")
+    return Adult.objects.filter(pk__in=linked).exclude(households=household).order_by("last_name", "first_name", "pk")

@@ -372,3 +372,91 @@ def household_member_add(
         household.adults.add(adult)
         audit_log(actor=actor, action=Action.UPDATE, obj=household, detail={"added_adult": adult.pk})
     return household
+
+
+@transaction.atomic
+def household_member_remove(
+    *, actor: User, household: Household, young_person: YoungPerson | None = None, adult: Adult | None = None
+) -> Household:
+    """Take a young person or an adult out of a household (they have moved
+    out, or were added in error). The household itself stays, even if empty:
+    its history is in the audit trail."""
+    if (young_person is None) == (adult is None):
+        raise ValidationError("Remove either a young person or an adult")
+    if young_person is not None:
+        if not household.young_people.filter(pk=young_person.pk).exists():
+            raise ValidationError("This young person is not in the household")
+        household.young_people.remove(young_person)
+        audit_log(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=household,
+            young_person=young_person,
+            detail={"removed_young_person": young_person.pk},
+        )
+    elif adult is not None:
+        if not household.adults.filter(pk=adult.pk).exists():
+            raise ValidationError("This adult is not in the household")
+        household.adults.remove(adult)
+        audit_log(actor=actor, action=Action.UPDATE, obj=household, detail={"removed_adult": adult.pk})
+    return household
+
+
+@transaction.atomic
+def household_adult_create(*, actor: User, household: Household, **fields: Any) -> Adult:
+    """A new adult who lives in the household. They are linked through the
+    household, not through a relationship: the form does not ask how they
+    are related to each young person there."""
+    adult = adult_create(actor=actor, **fields)
+    household_member_add(actor=actor, household=household, adult=adult)
+    return adult
+
+
+def _relationship_detail(relationship: Relationship) -> dict[str, Any]:
+    return {
+        "kind": relationship.kind,
+        "adult": relationship.adult_id,
+        "other_young_person": relationship.other_young_person_id,
+    }
+
+
+@transaction.atomic
+def relationship_end(*, actor: User, relationship: Relationship, ended_on: date) -> Relationship:
+    """Record that a relationship has ended (a carer has left, a friendship is
+    over). The row stays, shown as ended: it is part of the young person's story."""
+    if relationship.ended_on is not None:
+        raise ValidationError({"ended_on": f"This relationship already ended on {relationship.ended_on:%-d %B %Y}"})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The end date must be today or in the past"})
+    if relationship.started_on is not None and ended_on < relationship.started_on:
+        started = f"{relationship.started_on:%-d %B %Y}"
+        raise ValidationError({"ended_on": f"The end date must be on or after the relationship started ({started})"})
+    relationship.ended_on = ended_on
+    relationship.full_clean()
+    relationship.save(update_fields=["ended_on"])
+    audit_log(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=relationship,
+        young_person=relationship.young_person,
+        detail={**_relationship_detail(relationship), "ended_on": ended_on.isoformat()},
+    )
+    return relationship
+
+
+@transaction.atomic
+def relationship_remove(*, actor: User, relationship: Relationship, reason: str) -> None:
+    """Delete a relationship recorded in error. Unlike ending one, this
+    rewrites the record, so the reason is required and kept in the audit trail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the relationship is being removed"})
+    audit_log(
+        actor=actor,
+        action=Action.DELETE,
+        obj=relationship,
+        young_person=relationship.young_person,
+        reason=reason,
+        detail=_relationship_detail(relationship),
+    )
+    relationship.delete()

@@ -4,13 +4,15 @@ fetches the record through the scoped helpers (404 alike for missing and
 out of scope)."""
 
 import mimetypes
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.db.models import Q
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -24,18 +26,25 @@ from . import services
 from .forms import (
     AdultForm,
     AliasForm,
+    HouseholdAddForm,
+    HouseholdAdultChoiceForm,
+    HouseholdAdultForm,
     LegalStatusForm,
     PhotoForm,
+    RelationshipEndForm,
     RelationshipForm,
+    RelationshipRemoveForm,
     YoungPersonCreateForm,
     YoungPersonForm,
 )
-from .models import YoungPerson
+from .models import Household, Relationship, YoungPerson
 from .permissions import (
     Access,
     fully_visible_young_people,
     get_adult_for_user,
+    get_household_for_user,
     get_young_person_for_user,
+    visible_households,
 )
 from .selectors import (
     SEARCH_RESULT_LIMIT,
@@ -43,8 +52,11 @@ from .selectors import (
     adult_record,
     classify_query,
     fully_visible_pks,
+    household_adult_candidates,
+    household_record,
     person_record,
     possible_duplicates,
+    related_households,
     young_person_search,
 )
 
@@ -56,6 +68,12 @@ SEARCH_MESSAGES = {
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    # An empty POST is still a submission: bind the form so that it shows
+    # its "required" errors rather than a blank form.
+    return request.POST if request.method == "POST" else None
 
 
 def _require(user: User, perm: str) -> None:
@@ -71,6 +89,22 @@ def _add_errors(form: Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def _submit(
+    request: HttpRequest, form: Form, save: Callable[[], Any], *, success: str | Callable[[Any], str], next_url: str
+) -> HttpResponse | None:
+    """On a valid POST, call the service: a redirect on success, or None (show
+    the form again) when the form or the service refuses."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(next_url)
 
 
 def _full_record(request: HttpRequest, pk: int, *, perm: str, page: str) -> YoungPerson:
@@ -152,7 +186,7 @@ def _sections(form: Form, *, team: bool) -> dict[str, Any]:
 def create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require(user, Perm.ADD_PERSON)
-    form = YoungPersonCreateForm(request.POST or None, user=user)
+    form = YoungPersonCreateForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         fields = form.record_fields()
         if not form.cleaned_data["confirm"]:
@@ -228,7 +262,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["nhs_number"] = young_person.nhs_number or ""
     initial["upn"] = young_person.upn or ""
     initial["council_person_id"] = young_person.council_person_id or ""
-    form = YoungPersonForm(request.POST or None, initial=initial, instance=young_person)
+    form = YoungPersonForm(_posted(request), initial=initial, instance=young_person)
     if request.method == "POST" and form.is_valid():
         try:
             services.young_person_update(actor=_user(request), young_person=young_person, **form.record_fields())
@@ -280,8 +314,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         related_pks += [member.pk for member in household.young_people.all()]
     visible = fully_visible_pks(user, related_pks)
     can_change = user.has_perm(Perm.CHANGE_PERSON)
-    restriction = getattr(young_person, "restriction", None)
-    manages_restriction = restriction is not None and restriction.manager_id == user.pk
+    own_restriction = getattr(young_person, "restriction", None)
+    manages_restriction = own_restriction is not None and own_restriction.manager_id == user.pk
     return render(
         request,
         "people/detail.html",
@@ -298,7 +332,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_photo": user.has_perm(Perm.VIEW_PHOTO) and bool(young_person.photo),
             "can_view_audit": user.has_perm(Perm.VIEW_AUDIT) or manages_restriction,
             # A restricted record's restriction is changed only by its manager.
-            "can_restrict": user.has_perm(Perm.RESTRICT_RECORD) and (restriction is None or manages_restriction),
+            "can_restrict": user.has_perm(Perm.RESTRICT_RECORD) and (own_restriction is None or manages_restriction),
             "can_share": user.has_perm(Perm.SHARE_RECORD),
         },
     )
@@ -332,28 +366,38 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 
 def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="photo_upload")
-    form = PhotoForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.photo_set(actor=_user(request), young_person=young_person, photo=form.cleaned_data["photo"])
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The photo has been saved")
-            return redirect("people:detail", pk=young_person.pk)
+    form = PhotoForm(_posted(request), request.FILES or None)
+    done = _submit(
+        request,
+        form,
+        lambda: services.photo_set(actor=_user(request), young_person=young_person, photo=form.cleaned_data["photo"]),
+        success="The photo has been saved",
+        next_url=_person_url(young_person),
+    )
+    if done:
+        return done
     return _form_page(request, young_person, form, title="Add or change the photo", multipart=True)
+
+
+def _person_url(young_person: YoungPerson) -> str:
+    return reverse("people:detail", args=[young_person.pk])
 
 
 def _form_page(
     request: HttpRequest,
-    young_person: YoungPerson,
+    young_person: YoungPerson | None,
     form: Form,
     *,
     title: str,
     submit_label: str = "Save",
     multipart: bool = False,
     intro: str = "",
+    caption: str = "",
+    back_url: str = "",
+    link: tuple[str, str] | None = None,
 ) -> HttpResponse:
+    """A page with one form: for a young person (caption and back link are
+    theirs) or, given caption and back_url, for something else."""
     return render(
         request,
         "people/form_page.html",
@@ -361,26 +405,28 @@ def _form_page(
             "nav": "people",
             "form": form,
             "title": title,
-            "caption": young_person.full_name,
+            "caption": caption or (young_person.full_name if young_person else ""),
             "submit_label": submit_label,
             "multipart": multipart,
             "intro": intro,
-            "back_url": reverse("people:detail", args=[young_person.pk]),
+            "back_url": back_url or (_person_url(young_person) if young_person else reverse("people:search")),
+            "link": link,
         },
     )
 
 
 def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="alias_add")
-    form = AliasForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.alias_add(actor=_user(request), young_person=young_person, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The name has been added")
-            return redirect("people:detail", pk=young_person.pk)
+    form = AliasForm(_posted(request))
+    done = _submit(
+        request,
+        form,
+        lambda: services.alias_add(actor=_user(request), young_person=young_person, **form.cleaned_data),
+        success="The name has been added",
+        next_url=_person_url(young_person),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         young_person,
@@ -401,20 +447,16 @@ def alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
 
 def legal_status_add(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="legal_status_add")
-    form = LegalStatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.legal_status_record(
-                actor=_user(request),
-                young_person=young_person,
-                status=form.cleaned_data["status"],
-                started_on=form.cleaned_data["started_on"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The legal status has been recorded")
-            return redirect("people:detail", pk=young_person.pk)
+    form = LegalStatusForm(_posted(request))
+    done = _submit(
+        request,
+        form,
+        lambda: services.legal_status_record(actor=_user(request), young_person=young_person, **form.cleaned_data),
+        success="The legal status has been recorded",
+        next_url=_person_url(young_person),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         young_person,
@@ -427,7 +469,7 @@ def legal_status_add(request: HttpRequest, pk: int) -> HttpResponse:
 def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="relationship_add")
-    form = RelationshipForm(request.POST or None)
+    form = RelationshipForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         adult = other = None
@@ -470,21 +512,22 @@ def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def adult_create(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="adult_create")
-    form = AdultForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            adult = services.adult_create(
-                actor=_user(request),
-                young_person=young_person,
-                relationship_kind=form.cleaned_data["relationship_kind"],
-                has_parental_responsibility=form.cleaned_data["has_parental_responsibility"],
-                **form.adult_fields(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{adult} has been added")
-            return redirect("people:detail", pk=young_person.pk)
+    form = AdultForm(_posted(request))
+    done = _submit(
+        request,
+        form,
+        lambda: services.adult_create(
+            actor=_user(request),
+            young_person=young_person,
+            relationship_kind=form.cleaned_data["relationship_kind"],
+            has_parental_responsibility=form.cleaned_data["has_parental_responsibility"],
+            **form.adult_fields(),
+        ),
+        success=lambda adult: f"{adult} has been added",
+        next_url=_person_url(young_person),
+    )
+    if done:
+        return done
     return _form_page(request, young_person, form, title="Add an adult")
 
 
@@ -498,3 +541,233 @@ def adult_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people/adult_detail.html",
         {"nav": "people", "adult": adult, "relationships": adult_record(user=user, adult=adult)},
     )
+
+
+# ---------------------------------------------------------------------------
+# Ending and removing relationships
+
+
+def _relationship_of(request: HttpRequest, young_person: YoungPerson, relationship_pk: int) -> Relationship:
+    """One of this young person's relationships, from either side. A link to
+    a young person whose record the user cannot see is not theirs to change
+    (it is on that record too): 404 alike."""
+    relationship = get_object_or_404(
+        Relationship.objects.filter(Q(young_person=young_person) | Q(other_young_person=young_person)).select_related(
+            "young_person", "adult", "other_young_person"
+        ),
+        pk=relationship_pk,
+    )
+    if relationship.adult_id is None:
+        other = (
+            relationship.other_young_person_id
+            if relationship.young_person_id == young_person.pk
+            else relationship.young_person_id
+        )
+        if other not in fully_visible_pks(_user(request), [other] if other else []):
+            raise Http404("No such relationship")
+    return relationship
+
+
+def _relationship_name(relationship: Relationship, young_person: YoungPerson) -> str:
+    other = relationship.adult or (
+        relationship.other_young_person
+        if relationship.young_person_id == young_person.pk
+        else relationship.young_person
+    )
+    return f"{relationship.get_kind_display()}: {other}"
+
+
+def relationship_end(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="relationship_end")
+    relationship = _relationship_of(request, young_person, relationship_pk)
+    form = RelationshipEndForm(_posted(request))
+    done = _submit(
+        request,
+        form,
+        lambda: services.relationship_end(
+            actor=_user(request), relationship=relationship, ended_on=form.cleaned_data["ended_on"]
+        ),
+        success="The relationship has been recorded as ended",
+        next_url=_person_url(young_person),
+    )
+    if done:
+        return done
+    return _form_page(
+        request,
+        young_person,
+        form,
+        title="Record that a relationship has ended",
+        intro=_relationship_name(relationship, young_person),
+        submit_label="Record the end",
+    )
+
+
+def relationship_remove(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="relationship_remove")
+    relationship = _relationship_of(request, young_person, relationship_pk)
+    form = RelationshipRemoveForm(_posted(request))
+    done = _submit(
+        request,
+        form,
+        lambda: services.relationship_remove(
+            actor=_user(request), relationship=relationship, reason=form.cleaned_data["reason"]
+        ),
+        success="The relationship has been removed",
+        next_url=_person_url(young_person),
+    )
+    if done:
+        return done
+    return _form_page(
+        request,
+        young_person,
+        form,
+        title="Remove a relationship recorded in error",
+        intro=(
+            f"{_relationship_name(relationship, young_person)}. If the relationship was real but is over, "
+            "record that it has ended instead."
+        ),
+        submit_label="Remove the relationship",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Households
+
+
+def household_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a young person in a household: a relative's that the user can see,
+    or a new one."""
+    user = _user(request)
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="household_add")
+    form = HouseholdAddForm(_posted(request), households=list(related_households(user=user, young_person=young_person)))
+
+    def save() -> Household:
+        existing = form.existing
+        if existing is not None:
+            return services.household_member_add(actor=user, household=existing, young_person=young_person)
+        data = form.cleaned_data
+        return services.household_create(
+            actor=user,
+            name=data["name"],
+            address_line_1=data["address_line_1"],
+            town=data["town"],
+            postcode=data["postcode"],
+            young_people=[young_person],
+        )
+
+    done = _submit(
+        request,
+        form,
+        save,
+        success=lambda household: f"{young_person.full_name} is now in {household.name}",
+        next_url=_person_url(young_person),
+    )
+    if done:
+        return done
+    return _form_page(
+        request,
+        young_person,
+        form,
+        title="Add to a household",
+        intro=(
+            "Choose the household of a sibling or a linked adult, or give the details of a new household."
+            if form.households
+            else "None of their relatives you can see is in a household: give the details of a new one."
+        ),
+        submit_label="Add to the household",
+    )
+
+
+def _household(request: HttpRequest, pk: int, *, perm: str) -> Household:
+    user = _user(request)
+    _require(user, perm)
+    return get_household_for_user(user, pk)
+
+
+def _household_url(household: Household) -> str:
+    return reverse("people:household_detail", args=[household.pk])
+
+
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = _household(request, pk, perm=Perm.VIEW_PEOPLE)
+    record = household_record(user=user, household=household)
+    # A household is not one young person's record: every member is named
+    # in the detail, hidden ones too, so the trail shows whose address was seen.
+    audit_log(actor=user, action=Action.VIEW, obj=household, detail=record.member_ids)
+    return render(
+        request,
+        "people/household_detail.html",
+        {"nav": "people", "household": household, "record": record, "can_change": user.has_perm(Perm.CHANGE_PERSON)},
+    )
+
+
+def household_adult_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = _household(request, pk, perm=Perm.CHANGE_PERSON)
+    adults = household_adult_candidates(user=user, household=household)
+    form = HouseholdAdultChoiceForm(_posted(request), adults=adults)
+    done = _submit(
+        request,
+        form,
+        lambda: services.household_member_add(actor=user, household=household, adult=form.cleaned_data["adult"]),
+        success="The adult has been added to the household",
+        next_url=_household_url(household),
+    )
+    if done:
+        return done
+    new_adult = reverse("people:household_adult_create", args=[household.pk])
+    return _form_page(
+        request,
+        None,
+        form,
+        title="Add an adult to the household",
+        caption=household.name,
+        back_url=_household_url(household),
+        intro="Adults related to the household's young people are listed here.",
+        link=(new_adult, "Add an adult not yet in Lantern"),
+        submit_label="Add to the household",
+    )
+
+
+def household_adult_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = _household(request, pk, perm=Perm.CHANGE_PERSON)
+    form = HouseholdAdultForm(_posted(request))
+    done = _submit(
+        request,
+        form,
+        lambda: services.household_adult_create(actor=user, household=household, **form.adult_fields()),
+        success=lambda adult: f"{adult} has been added to the household",
+        next_url=_household_url(household),
+    )
+    if done:
+        return done
+    return _form_page(
+        request, None, form, title="Add a new adult", caption=household.name, back_url=_household_url(household)
+    )
+
+
+@require_POST
+def household_young_person_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user = _user(request)
+    household = _household(request, pk, perm=Perm.CHANGE_PERSON)
+    # Only members the user sees in full can be taken out: 404 alike for the rest.
+    young_person = get_object_or_404(
+        household.young_people.filter(pk__in=fully_visible_young_people(user).values("pk")), pk=member_pk
+    )
+    services.household_member_remove(actor=user, household=household, young_person=young_person)
+    messages.success(request, f"{young_person.full_name} has been removed from {household.name}")
+    if visible_households(user).filter(pk=household.pk).exists():
+        return redirect(_household_url(household))
+    return redirect(_person_url(young_person))
+
+
+@require_POST
+def household_adult_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user = _user(request)
+    household = _household(request, pk, perm=Perm.CHANGE_PERSON)
+    adult = get_object_or_404(household.adults, pk=member_pk)
+    services.household_member_remove(actor=user, household=household, adult=adult)
+    messages.success(request, f"{adult} has been removed from {household.name}")
+    return redirect(_household_url(household))

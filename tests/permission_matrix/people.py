@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from lantern.accounts.roles import Role
-from lantern.people.models import Adult, Relationship, YoungPerson
+from lantern.people.models import Adult, Household, Relationship, YoungPerson
 
 from . import NOT_FOUND, OK, RECORD_READERS, Row, roles
 
@@ -75,4 +75,44 @@ ROWS = [
     Row("people:relationship_add", expect=roles(*CHANGERS), kwargs=_young_person),
     Row("people:adult_create", expect=roles(*CHANGERS), kwargs=_young_person),
     Row("people:adult_detail", expect=roles(*RECORD_READERS, status=OK), kwargs=_linked_adult),
+]
+
+
+def _household(world):
+    """A household with the world's young person in it (built per test, as
+    each matrix test's changes roll back)."""
+    household = Household.objects.filter(young_people=world.young_person).first()
+    if household is None:
+        household = Household.objects.create(name="Matrix household")
+        household.young_people.add(world.young_person)
+    return {"pk": household.pk}
+
+
+def _relationship(world):
+    adult = _linked_adult(world)["pk"]
+    relationship = Relationship.objects.get(young_person=world.young_person, adult_id=adult)
+    return {"pk": world.young_person.pk, "relationship_pk": relationship.pk}
+
+
+ROWS += [
+    Row("people:relationship_end", expect=roles(*CHANGERS), kwargs=_relationship),
+    Row("people:relationship_remove", expect=roles(*CHANGERS), kwargs=_relationship),
+    Row("people:household_add", expect=roles(*CHANGERS), kwargs=_young_person),
+    Row("people:household_detail", expect=roles(*RECORD_READERS), kwargs=_household),
+    Row("people:household_adult_add", expect=roles(*CHANGERS), kwargs=_household),
+    Row("people:household_adult_create", expect=roles(*CHANGERS), kwargs=_household),
+    # POSTs naming someone who is not a member: changers get past the
+    # permission check to a 404, the rest are refused first. Nothing changes.
+    Row(
+        "people:household_young_person_remove",
+        expect=roles(*CHANGERS, status=NOT_FOUND),
+        kwargs=lambda w: {**_household(w), "member_pk": w.stranger.pk},
+        method="post",
+    ),
+    Row(
+        "people:household_adult_remove",
+        expect=roles(*CHANGERS, status=NOT_FOUND),
+        kwargs=lambda w: {**_household(w), "member_pk": 999999},
+        method="post",
+    ),
 ]
