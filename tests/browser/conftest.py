@@ -67,3 +67,52 @@ def assert_accessible(page) -> None:
         if violation["impact"] in {"serious", "critical"}
     ]
     assert not serious, f"Accessibility violations on {page.url}:\n" + "\n".join(serious)
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Opens pages in fresh browser contexts: separate cookie jars, as two
+    different browsers (or a second computer) would have."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_code_throttle(settings):
+    """django-otp makes each wrong code wait longer before the next is tried;
+    a test gives the right code straight after a wrong one."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+
+
+def sign_in(page, user, password: str | None = None, *, check: bool = True) -> None:
+    """Signs in through the sign-in page, checking it with axe on the way,
+    and waits for the home page (unless `check` is off, for a second step)."""
+    from tests.factories import TEST_PASSWORD
+
+    page.goto("/sign-in/")
+    assert_accessible(page)
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password or TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if check:
+        page.get_by_role("heading", name=f"Welcome, {user.first_name or user.username}").wait_for()
+        assert_accessible(page)
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in to Lantern").wait_for()
+
+
+def menu(page, name: str):
+    """A link in the primary navigation (the menu), by its exact words."""
+    return page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name=name, exact=True)
