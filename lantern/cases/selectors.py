@@ -1,17 +1,18 @@
 """Reads of caseloads, scoped to the acting user.
 
-Every list here is a queryset of open involvements annotated with whether
-the user may see the young person in full (`fully_visible`): restricted
-records appear as "Restricted record" rows without a name. Query counts do
-not grow with the caseload."""
+A caseload is every open involvement of young people in the user's scope;
+the rows shown are annotated with whether the user may see the young person
+in full (`fully_visible`): restricted records appear as "Restricted record"
+rows without a name. Query counts do not grow with the caseload."""
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from lantern.accounts.models import Membership, User
 from lantern.accounts.roles import TEAM_WORKER_ROLES, Role
@@ -36,7 +37,6 @@ def _open_in_scope(user: User, involvements: QuerySet[Involvement]) -> QuerySet[
         involvements.filter(closed_at__isnull=True)
         .annotate(
             in_scope=Exists(visible_young_people(user).filter(pk=OuterRef("young_person_id"))),
-            fully_visible=Exists(fully_visible_young_people(user).filter(pk=OuterRef("young_person_id"))),
             # A family is a household; a young person with none is a family of one.
             family=Coalesce(
                 Subquery(first_household, output_field=IntegerField()),
@@ -47,17 +47,28 @@ def _open_in_scope(user: User, involvements: QuerySet[Involvement]) -> QuerySet[
     )
 
 
-def _for_display(involvements: QuerySet[Involvement]) -> QuerySet[Involvement]:
-    other_open_work = Prefetch(
-        "young_person__involvements",
-        queryset=Involvement.objects.filter(closed_at__isnull=True).select_related("team", "worker"),
-        to_attr="open_involvements",
-    )
-    return (
-        involvements.select_related("team", "worker", "young_person")
-        .prefetch_related(other_open_work)
-        .order_by("young_person__last_name", "young_person__first_name", "pk")
-    )
+@dataclass(frozen=True)
+class OpenWork:
+    """One open involvement on a caseload, as the few numbers the page counts
+    and pages with: the whole caseload is fetched as these (one query), and
+    only the rows of the page shown become model instances."""
+
+    pk: int
+    worker_id: int | None
+    team_id: int
+    young_person_id: int
+    family: int
+
+
+@dataclass
+class Caseload:
+    own: list[OpenWork] = field(default_factory=list)  # allocated to the user
+    team: list[OpenWork] = field(default_factory=list)  # in the teams they manage
+    managed_teams: set[int] = field(default_factory=set)
+
+
+def _display_order(involvements: QuerySet[Involvement]) -> QuerySet[Involvement]:
+    return involvements.order_by("young_person__last_name", "young_person__first_name", "pk")
 
 
 def allocated_involvements(user: User) -> QuerySet[Involvement]:
@@ -65,7 +76,7 @@ def allocated_involvements(user: User) -> QuerySet[Involvement]:
     worker: the young people they are lead practitioner for)."""
     if not can_view_caseload(user):
         return Involvement.objects.none()
-    return _for_display(_open_in_scope(user, Involvement.objects.filter(worker=user)))
+    return _display_order(_open_in_scope(user, Involvement.objects.filter(worker=user)))
 
 
 def team_involvements(user: User) -> QuerySet[Involvement]:
@@ -73,15 +84,39 @@ def team_involvements(user: User) -> QuerySet[Involvement]:
     teams = managed_team_ids(user)
     if not teams:
         return Involvement.objects.none()
-    return _for_display(_open_in_scope(user, Involvement.objects.filter(team_id__in=teams)))
+    return _display_order(_open_in_scope(user, Involvement.objects.filter(team_id__in=teams)))
 
 
-def caseload_size(involvements: QuerySet[Involvement]) -> dict[str, int]:
-    """How many young people and families a list of open involvements holds."""
-    totals = involvements.order_by().aggregate(
-        young_people=Count("young_person_id", distinct=True), families=Count("family", distinct=True)
+def caseload_for(user: User) -> Caseload:
+    """The user's own open work and that of the teams they manage, in the
+    page's order, from one query. Scoping is done once, in SQL, by
+    `_open_in_scope`: its subqueries make each query costly to plan, so the
+    page runs it once instead of once per count, list and total."""
+    if not can_view_caseload(user):
+        return Caseload()
+    teams = managed_team_ids(user)
+    wanted = Q(worker=user)
+    if teams:
+        wanted |= Q(team_id__in=teams)
+    work = [
+        OpenWork(*values)
+        for values in _display_order(_open_in_scope(user, Involvement.objects.filter(wanted))).values_list(  # type: ignore[misc]
+            "pk", "worker_id", "team_id", "young_person_id", "family"
+        )
+    ]
+    return Caseload(
+        own=[w for w in work if w.worker_id == user.pk],
+        team=[w for w in work if w.team_id in teams],
+        managed_teams=teams,
     )
-    return {"young_people": totals["young_people"] or 0, "families": totals["families"] or 0}
+
+
+def caseload_size(work: list[OpenWork]) -> dict[str, int]:
+    """How many young people and families a list of open involvements holds."""
+    return {
+        "young_people": len({w.young_person_id for w in work}),
+        "families": len({w.family for w in work}),
+    }
 
 
 @dataclass
@@ -97,16 +132,19 @@ class WorkerLoad:
         return self.worker is not None and self.families > self.capacity
 
 
-def team_workloads(user: User) -> list[WorkerLoad]:
+def team_workloads(user: User, caseload: Caseload | None = None) -> list[WorkerLoad]:
     """Each worker in the user's managed teams, with the families and young
-    people they hold in those teams (two queries, however big the teams)."""
-    teams = managed_team_ids(user)
+    people they hold in those teams. Counts come from `caseload` (fetched if
+    not given); the workers from one query, however big the teams."""
+    caseload = caseload if caseload is not None else caseload_for(user)
+    teams = caseload.managed_teams
     if not teams:
         return []
     loads: dict[int | None, WorkerLoad] = {}
     members = (
         Membership.objects.filter(team_id__in=teams, role__in=[*TEAM_WORKER_ROLES, Role.SOCIAL_WORKER])
         .select_related("user", "team")
+        .only("user__first_name", "user__last_name", "user__username", "team__name")
         .order_by("user__first_name", "user__last_name", "team__name")
     )
     for membership in members:
@@ -115,16 +153,14 @@ def team_workloads(user: User) -> list[WorkerLoad]:
             load.teams.append(membership.team.name)
     people: dict[int | None, set[int]] = defaultdict(set)
     families: dict[int | None, set[int]] = defaultdict(set)
-    open_work = _open_in_scope(user, Involvement.objects.filter(team_id__in=teams)).values_list(  # type: ignore[misc]
-        "worker_id", "young_person_id", "family"
-    )
-    for worker_id, young_person_id, family in open_work:
-        people[worker_id].add(young_person_id)
-        families[worker_id].add(family)
+    for work in caseload.team:
+        people[work.worker_id].add(work.young_person_id)
+        families[work.worker_id].add(work.family)
     missing_workers = [pk for pk in people if pk is not None and pk not in loads]
-    for worker in User.objects.filter(pk__in=missing_workers).order_by("first_name", "last_name"):
-        # Allocated in these teams but no longer a member of them.
-        loads[worker.pk] = WorkerLoad(worker=worker)
+    if missing_workers:
+        for worker in User.objects.filter(pk__in=missing_workers).order_by("first_name", "last_name"):
+            # Allocated in these teams but no longer a member of them.
+            loads[worker.pk] = WorkerLoad(worker=worker)
     if None in people:
         loads[None] = WorkerLoad(worker=None)
     for key, load in loads.items():
@@ -135,30 +171,109 @@ def team_workloads(user: User) -> list[WorkerLoad]:
 
 @dataclass
 class CaseloadRow:
+    """One row of the caseload table, with everything it shows worked out
+    here: the table has a row per involvement, and a template lookup or tag
+    per cell and row costs more than the Python that replaces it."""
+
     involvement: Involvement
     restricted: bool
     days_open: int
-    also_involved: list[Involvement]
+    also_involved: list[str]  # "Team (worker)" for the young person's other open work
+    url: str
+    name: str  # "" when restricted
+    age: int | None  # None when restricted
+    team: str
+    reason: str
+    worker: str  # "" when not allocated
+    opened: str
 
     @property
     def young_person(self) -> YoungPerson:
         return self.involvement.young_person
 
 
-def caseload_rows(involvements: list[Involvement], today: dt.date | None = None) -> list[CaseloadRow]:
-    """The page's rows: a restricted record keeps its row but loses its name
-    and the other teams' work with it."""
+def _user_name(first_name: str, last_name: str, username: str) -> str:
+    # As User.__str__, without a model instance per name.
+    return f"{first_name} {last_name}".strip() or username
+
+
+def involvements_for_display(user: User, work: list[OpenWork]) -> dict[int, Involvement]:
+    """The involvements of the rows shown, each with `fully_visible` and
+    `other_open_work`: the other teams' open work with the same young person,
+    as "Team (worker)". Two queries however many rows; none if no rows.
+
+    Whether a record is restricted against the user is worked out here, for
+    the page's rows only, not for the whole caseload: it is the costliest
+    part of the scoping and the totals do not need it."""
+    if not work:
+        return {}
+    involvements: dict[int, Involvement] = {
+        i.pk: i
+        for i in Involvement.objects.filter(pk__in=[w.pk for w in work])
+        .annotate(fully_visible=Exists(fully_visible_young_people(user).filter(pk=OuterRef("young_person_id"))))
+        .select_related("team", "worker", "young_person")
+        .only(
+            "team__name",
+            "worker__first_name",
+            "worker__last_name",
+            "worker__username",
+            "young_person__first_name",
+            "young_person__last_name",
+            "young_person__preferred_name",
+            "young_person__date_of_birth",
+            "reason",
+            "opened_at",
+        )
+    }
+    others: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    other_work = (
+        Involvement.objects.filter(young_person_id__in={w.young_person_id for w in work}, closed_at__isnull=True)
+        .order_by("opened_at", "pk")
+        .values_list(
+            "young_person_id", "pk", "team__name", "worker__first_name", "worker__last_name", "worker__username"
+        )
+    )
+    for young_person_id, pk, team_name, first_name, last_name, username in other_work:
+        label = f"{team_name} ({_user_name(first_name, last_name, username)})" if username else team_name
+        others[young_person_id].append((pk, label))
+    for involvement in involvements.values():
+        involvement.other_open_work = others.get(involvement.young_person_id, [])  # type: ignore[attr-defined]
+    return involvements
+
+
+def caseload_rows(
+    work: list[OpenWork], involvements: dict[int, Involvement], today: dt.date | None = None
+) -> list[CaseloadRow]:
+    """The page's rows: a restricted record keeps its row but loses its name,
+    age and the other teams' work with it."""
     today = today or timezone.localdate()
+    reasons = dict(Involvement.Reason.choices)
+    # One reverse() for the page: the rows differ only in the number.
+    url_prefix = reverse("people:detail", args=[0]).removesuffix("0/")
     rows = []
-    for involvement in involvements:
+    for item in work:
+        involvement = involvements.get(item.pk)
+        if involvement is None:  # closed between the two queries
+            continue
         restricted = not getattr(involvement, "fully_visible", False)
-        others = [] if restricted else getattr(involvement.young_person, "open_involvements", [])
+        young_person = involvement.young_person
+        worker = involvement.worker
+        opened = timezone.localtime(involvement.opened_at).date()
         rows.append(
             CaseloadRow(
                 involvement=involvement,
                 restricted=restricted,
-                days_open=(today - timezone.localtime(involvement.opened_at).date()).days,
-                also_involved=[other for other in others if other.pk != involvement.pk],
+                days_open=(today - opened).days,
+                also_involved=[]
+                if restricted
+                else [label for pk, label in getattr(involvement, "other_open_work", []) if pk != involvement.pk],
+                url=f"{url_prefix}{involvement.young_person_id}/",
+                name="" if restricted else young_person.display_name,
+                age=None if restricted else young_person.age_on(today),
+                team=involvement.team.name,
+                reason=str(reasons.get(involvement.reason, involvement.reason)),
+                worker=_user_name(worker.first_name, worker.last_name, worker.username) if worker else "",
+                opened=dateformat.format(opened, "j M Y"),
             )
         )
     return rows

@@ -240,3 +240,63 @@ def test_membership_is_what_makes_a_manager(client, team, worker):
     content = client.get(URL).content.decode()
 
     assert "Your teams" in content and "Missingperson" in content
+
+
+@pytest.mark.django_db
+def test_team_list_has_its_own_pages_and_audits_what_is_shown(client, team, worker, manager):
+    involvements = _allocate(team, worker, 53)
+    client.force_login(manager)
+
+    second = client.get(URL, {"team_page": 2})
+
+    assert second.context["own_rows"] == []
+    rows = second.context["team_rows"]
+    assert len(rows) == 3
+    assert second.context["team_size"] == {"young_people": 53, "families": 53}
+    event = AuditEvent.objects.filter(object_type="caseload", actor=manager).get()
+    assert event.detail["young_people"] == sorted(row.involvement.young_person_id for row in rows)
+    assert set(event.detail["young_people"]) < {i.young_person_id for i in involvements}
+
+
+@pytest.mark.django_db
+def test_rows_show_other_teams_work_but_not_their_own(client, team, worker):
+    involvement = _allocate(team, worker, 1)[0]
+    lonely = _allocate(team, worker, 1)[0]
+    other_team = TeamFactory.create(name="<Youth Justice>")
+    colleague = make_user(Role.YOUTH_SUPPORT_WORKER, team=other_team, first_name="Olu", last_name="Other")
+    InvolvementFactory.create(team=other_team, worker=colleague, young_person=involvement.young_person)
+    InvolvementFactory.create(
+        team=other_team,
+        young_person=involvement.young_person,
+        closed_at=timezone.now(),
+        closure_reason="Done",
+        opened_at=timezone.now() - dt.timedelta(days=40),
+    )
+    client.force_login(worker)
+
+    response = client.get(URL)
+
+    rows = {row.involvement: row for row in response.context["own_rows"]}
+    assert rows[involvement].also_involved == ["<Youth Justice> (Olu Other)"]  # the closed one is not listed
+    assert rows[lonely].also_involved == []
+    assert rows[involvement].worker == "Wendy Worker"
+    assert rows[involvement].url == reverse("people:detail", args=[involvement.young_person_id])
+    content = response.content.decode()
+    assert "&lt;Youth Justice&gt; (Olu Other)" in content and "<Youth Justice>" not in content
+
+
+@pytest.mark.django_db
+def test_restricted_row_hides_age_and_other_work(client, team, worker, manager):
+    involvement = _allocate(team, worker, 1)[0]
+    InvolvementFactory.create(team=TeamFactory.create(name="Youth Justice"), young_person=involvement.young_person)
+    RecordRestriction.objects.create(
+        young_person=involvement.young_person,
+        manager=manager,
+        reason="Staff relative",
+        review_due_on=timezone.localdate(),
+    )
+    client.force_login(worker)
+
+    row = client.get(URL).context["own_rows"][0]
+
+    assert row.restricted and row.name == "" and row.age is None and row.also_involved == []
