@@ -374,9 +374,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
         success="The photo has been saved",
         next_url=_person_url(young_person),
     )
-    if done:
-        return done
-    return _form_page(request, young_person, form, title="Add or change the photo", multipart=True)
+    return done or _form_page(request, young_person, form, title="Add or change the photo", multipart=True)
 
 
 def _person_url(young_person: YoungPerson) -> str:
@@ -425,9 +423,7 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
         success="The name has been added",
         next_url=_person_url(young_person),
     )
-    if done:
-        return done
-    return _form_page(
+    return done or _form_page(
         request,
         young_person,
         form,
@@ -455,9 +451,7 @@ def legal_status_add(request: HttpRequest, pk: int) -> HttpResponse:
         success="The legal status has been recorded",
         next_url=_person_url(young_person),
     )
-    if done:
-        return done
-    return _form_page(
+    return done or _form_page(
         request,
         young_person,
         form,
@@ -526,9 +520,7 @@ def adult_create(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda adult: f"{adult} has been added",
         next_url=_person_url(young_person),
     )
-    if done:
-        return done
-    return _form_page(request, young_person, form, title="Add an adult")
+    return done or _form_page(request, young_person, form, title="Add an adult")
 
 
 def adult_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -577,55 +569,60 @@ def _relationship_name(relationship: Relationship, young_person: YoungPerson) ->
     return f"{relationship.get_kind_display()}: {other}"
 
 
-def relationship_end(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
-    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="relationship_end")
+def _relationship_change(
+    request: HttpRequest,
+    pk: int,
+    relationship_pk: int,
+    *,
+    page: str,
+    form_class: type[Form],
+    service: Callable[..., Any],
+    success: str,
+    title: str,
+    submit_label: str,
+    intro: str = "",
+) -> HttpResponse:
+    """Ending and removing a relationship: the same checks and page, a
+    different form and service (the form's one field is the service's argument)."""
+    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page=page)
     relationship = _relationship_of(request, young_person, relationship_pk)
-    form = RelationshipEndForm(_posted(request))
+    form = form_class(_posted(request))
     done = _submit(
         request,
         form,
-        lambda: services.relationship_end(
-            actor=_user(request), relationship=relationship, ended_on=form.cleaned_data["ended_on"]
-        ),
-        success="The relationship has been recorded as ended",
+        lambda: service(actor=_user(request), relationship=relationship, **form.cleaned_data),
+        success=success,
         next_url=_person_url(young_person),
     )
-    if done:
-        return done
-    return _form_page(
+    intro = _relationship_name(relationship, young_person) + intro
+    return done or _form_page(request, young_person, form, title=title, intro=intro, submit_label=submit_label)
+
+
+def relationship_end(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
+    return _relationship_change(
         request,
-        young_person,
-        form,
+        pk,
+        relationship_pk,
+        page="relationship_end",
+        form_class=RelationshipEndForm,
+        service=services.relationship_end,
+        success="The relationship has been recorded as ended",
         title="Record that a relationship has ended",
-        intro=_relationship_name(relationship, young_person),
         submit_label="Record the end",
     )
 
 
 def relationship_remove(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
-    young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="relationship_remove")
-    relationship = _relationship_of(request, young_person, relationship_pk)
-    form = RelationshipRemoveForm(_posted(request))
-    done = _submit(
+    return _relationship_change(
         request,
-        form,
-        lambda: services.relationship_remove(
-            actor=_user(request), relationship=relationship, reason=form.cleaned_data["reason"]
-        ),
+        pk,
+        relationship_pk,
+        page="relationship_remove",
+        form_class=RelationshipRemoveForm,
+        service=services.relationship_remove,
         success="The relationship has been removed",
-        next_url=_person_url(young_person),
-    )
-    if done:
-        return done
-    return _form_page(
-        request,
-        young_person,
-        form,
         title="Remove a relationship recorded in error",
-        intro=(
-            f"{_relationship_name(relationship, young_person)}. If the relationship was real but is over, "
-            "record that it has ended instead."
-        ),
+        intro=". If the relationship was real but is over, record that it has ended instead.",
         submit_label="Remove the relationship",
     )
 
@@ -662,9 +659,7 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda household: f"{young_person.full_name} is now in {household.name}",
         next_url=_person_url(young_person),
     )
-    if done:
-        return done
-    return _form_page(
+    return done or _form_page(
         request,
         young_person,
         form,
@@ -741,9 +736,7 @@ def household_adult_create(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda adult: f"{adult} has been added to the household",
         next_url=_household_url(household),
     )
-    if done:
-        return done
-    return _form_page(
+    return done or _form_page(
         request, None, form, title="Add a new adult", caption=household.name, back_url=_household_url(household)
     )
 
