@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def restricted_setting():  # type: ignore[no-untyped-def]
+def restricted_setting():
     team = TeamFactory.create()
     owner = make_user(Role.TEAM_MANAGER, team=team)
     other_manager = make_user(Role.TEAM_MANAGER, team=team)
@@ -27,7 +27,7 @@ def restricted_setting():  # type: ignore[no-untyped-def]
     return owner, other_manager, young_person
 
 
-def _links(client, user, young_person):  # type: ignore[no-untyped-def]
+def _links(client, user, young_person):
     client.force_login(user)
     content = client.get(reverse("people:detail", args=[young_person.pk])).content.decode()
     return (
