@@ -75,6 +75,8 @@ def test_caseload_audit_who_viewed_and_restriction_review(page):
     page.get_by_role("link", name="Who has viewed this record").click()
     page.get_by_role("heading", name="Who has looked at this record").wait_for()
     assert_accessible(page)
+    breadcrumbs = page.get_by_role("navigation", name="Breadcrumb")
+    assert breadcrumbs.get_by_role("link", name="Jordan Example").is_visible()
     viewers = page.get_by_role("table", name="Audit events, newest first")
     worker_row = viewers.locator("tbody tr", has_text="Wes Worker")
     assert "Viewed" in worker_row.first.inner_text()

@@ -37,6 +37,7 @@ def test_stub_break_glass_full_record_and_manager_is_told(page):
     page.get_by_role("button", name="Break glass").click()
     page.get_by_role("heading", name="Break-glass access to a restricted record").wait_for()
     assert_accessible(page)
+    assert page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Restricted record").is_visible()
     html = page.content()
     for name in (person.first_name, person.last_name):
         assert name not in html
