@@ -173,9 +173,10 @@ def team_workloads(user: User, caseload: Caseload | None = None) -> list[WorkerL
 class CaseloadRow:
     """One row of the caseload table, with everything it shows worked out
     here: the table has a row per involvement, and a template lookup or tag
-    per cell and row costs more than the Python that replaces it."""
+    per cell costs more than the Python that replaces it."""
 
-    involvement: Involvement
+    involvement_id: int
+    young_person_id: int
     restricted: bool
     days_open: int
     also_involved: list[str]  # "Team (worker)" for the young person's other open work
@@ -187,33 +188,54 @@ class CaseloadRow:
     worker: str  # "" when not allocated
     opened: str
 
-    @property
-    def young_person(self) -> YoungPerson:
-        return self.involvement.young_person
 
-
-def _user_name(first_name: str, last_name: str, username: str) -> str:
+def _user_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
     # As User.__str__, without a model instance per name.
-    return f"{first_name} {last_name}".strip() or username
+    return f"{first_name or ''} {last_name or ''}".strip() or (username or "")
 
 
-def involvements_for_display(user: User, work: list[OpenWork]) -> dict[int, Involvement]:
-    """The involvements of the rows shown, each with `fully_visible` and
-    `other_open_work`: the other teams' open work with the same young person,
-    as "Team (worker)". Two queries however many rows; none if no rows.
+@dataclass(frozen=True)
+class _Shown:
+    """What a caseload row shows of one involvement (a values() row)."""
+
+    pk: int
+    young_person_id: int
+    fully_visible: bool
+    team: str
+    reason: str
+    opened_at: dt.datetime
+    worker_first_name: str | None
+    worker_last_name: str | None
+    worker_username: str | None
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: dt.date
+    also_involved: list[tuple[int, str]] = field(default_factory=list)
+
+
+def involvements_for_display(user: User, work: list[OpenWork]) -> dict[int, _Shown]:
+    """What the rows shown display, by involvement: whether the user may see
+    the young person in full, and the other teams' open work with them as
+    "Team (worker)". Two queries however many rows; none if no rows.
 
     Whether a record is restricted against the user is worked out here, for
     the page's rows only, not for the whole caseload: it is the costliest
-    part of the scoping and the totals do not need it."""
+    part of the scoping and the totals do not need it. Plain values, not
+    model instances: building four models per row was a third of the page."""
     if not work:
         return {}
-    involvements: dict[int, Involvement] = {
-        i.pk: i
-        for i in Involvement.objects.filter(pk__in=[w.pk for w in work])
+    shown = {
+        values[0]: _Shown(*values)
+        for values in Involvement.objects.filter(pk__in=[w.pk for w in work])
         .annotate(fully_visible=Exists(fully_visible_young_people(user).filter(pk=OuterRef("young_person_id"))))
-        .select_related("team", "worker", "young_person")
-        .only(
+        .values_list(
+            "pk",
+            "young_person_id",
+            "fully_visible",
             "team__name",
+            "reason",
+            "opened_at",
             "worker__first_name",
             "worker__last_name",
             "worker__username",
@@ -221,8 +243,6 @@ def involvements_for_display(user: User, work: list[OpenWork]) -> dict[int, Invo
             "young_person__last_name",
             "young_person__preferred_name",
             "young_person__date_of_birth",
-            "reason",
-            "opened_at",
         )
     }
     others: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -236,14 +256,12 @@ def involvements_for_display(user: User, work: list[OpenWork]) -> dict[int, Invo
     for young_person_id, pk, team_name, first_name, last_name, username in other_work:
         label = f"{team_name} ({_user_name(first_name, last_name, username)})" if username else team_name
         others[young_person_id].append((pk, label))
-    for involvement in involvements.values():
-        involvement.other_open_work = others.get(involvement.young_person_id, [])  # type: ignore[attr-defined]
-    return involvements
+    for item in shown.values():
+        item.also_involved.extend(others.get(item.young_person_id, []))
+    return shown
 
 
-def caseload_rows(
-    work: list[OpenWork], involvements: dict[int, Involvement], today: dt.date | None = None
-) -> list[CaseloadRow]:
+def caseload_rows(work: list[OpenWork], shown: dict[int, _Shown], today: dt.date | None = None) -> list[CaseloadRow]:
     """The page's rows: a restricted record keeps its row but loses its name,
     age and the other teams' work with it."""
     today = today or timezone.localdate()
@@ -252,27 +270,31 @@ def caseload_rows(
     url_prefix = reverse("people:detail", args=[0]).removesuffix("0/")
     rows = []
     for item in work:
-        involvement = involvements.get(item.pk)
-        if involvement is None:  # closed between the two queries
+        row = shown.get(item.pk)
+        if row is None:  # closed between the two queries
             continue
-        restricted = not getattr(involvement, "fully_visible", False)
-        young_person = involvement.young_person
-        worker = involvement.worker
-        opened = timezone.localtime(involvement.opened_at).date()
+        restricted = not row.fully_visible
+        # The model's own rules for the name and age, on an unsaved instance.
+        young_person = YoungPerson(
+            first_name=row.first_name,
+            last_name=row.last_name,
+            preferred_name=row.preferred_name,
+            date_of_birth=row.date_of_birth,
+        )
+        opened = timezone.localtime(row.opened_at).date()
         rows.append(
             CaseloadRow(
-                involvement=involvement,
+                involvement_id=row.pk,
+                young_person_id=row.young_person_id,
                 restricted=restricted,
                 days_open=(today - opened).days,
-                also_involved=[]
-                if restricted
-                else [label for pk, label in getattr(involvement, "other_open_work", []) if pk != involvement.pk],
-                url=f"{url_prefix}{involvement.young_person_id}/",
+                also_involved=[] if restricted else [label for pk, label in row.also_involved if pk != row.pk],
+                url=f"{url_prefix}{row.young_person_id}/",
                 name="" if restricted else young_person.display_name,
                 age=None if restricted else young_person.age_on(today),
-                team=involvement.team.name,
-                reason=str(reasons.get(involvement.reason, involvement.reason)),
-                worker=_user_name(worker.first_name, worker.last_name, worker.username) if worker else "",
+                team=row.team,
+                reason=str(reasons.get(row.reason, row.reason)),
+                worker=_user_name(row.worker_first_name, row.worker_last_name, row.worker_username),
                 opened=dateformat.format(opened, "j M Y"),
             )
         )

@@ -52,10 +52,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "team_size": caseload_size(work.team),
             "workloads": team_workloads(user, work),
         }
-    involvements = involvements_for_display(user, shown)
-    context["own_rows"] = caseload_rows(list(own_page.object_list), involvements)
+    displayed = involvements_for_display(user, shown)
+    context["own_rows"] = caseload_rows(list(own_page.object_list), displayed)
     if work.managed_teams:
-        context["team_rows"] = caseload_rows(list(context["team_page"].object_list), involvements)
+        context["team_rows"] = caseload_rows(list(context["team_page"].object_list), displayed)
     # The page lists names: who saw which young people is audited, but the
     # event belongs to no one young person.
     audit_log(

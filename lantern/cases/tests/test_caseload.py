@@ -70,7 +70,8 @@ def test_worker_sees_their_allocated_young_people(client, team, worker):
     assert "Closedcase" not in content  # closed
     assert "Call-in case" in content and "TYSS North" in content
     row = response.context["own_rows"][0]
-    assert row.involvement == mine and row.days_open == 12
+    assert row.involvement_id == mine.pk and row.days_open == 12
+    assert (row.name, row.team, row.worker) == ("Kayden Marsh", "TYSS North", "Wendy Worker")
     assert response.context["own_size"] == {"young_people": 1, "families": 1}
     assert "Your teams" not in content  # not a manager
 
@@ -254,7 +255,7 @@ def test_team_list_has_its_own_pages_and_audits_what_is_shown(client, team, work
     assert len(rows) == 3
     assert second.context["team_size"] == {"young_people": 53, "families": 53}
     event = AuditEvent.objects.filter(object_type="caseload", actor=manager).get()
-    assert event.detail["young_people"] == sorted(row.involvement.young_person_id for row in rows)
+    assert event.detail["young_people"] == sorted(row.young_person_id for row in rows)
     assert set(event.detail["young_people"]) < {i.young_person_id for i in involvements}
 
 
@@ -276,11 +277,11 @@ def test_rows_show_other_teams_work_but_not_their_own(client, team, worker):
 
     response = client.get(URL)
 
-    rows = {row.involvement: row for row in response.context["own_rows"]}
-    assert rows[involvement].also_involved == ["<Youth Justice> (Olu Other)"]  # the closed one is not listed
-    assert rows[lonely].also_involved == []
-    assert rows[involvement].worker == "Wendy Worker"
-    assert rows[involvement].url == reverse("people:detail", args=[involvement.young_person_id])
+    rows = {row.involvement_id: row for row in response.context["own_rows"]}
+    assert rows[involvement.pk].also_involved == ["<Youth Justice> (Olu Other)"]  # the closed one is not listed
+    assert rows[lonely.pk].also_involved == []
+    assert rows[involvement.pk].worker == "Wendy Worker"
+    assert rows[involvement.pk].url == reverse("people:detail", args=[involvement.young_person_id])
     content = response.content.decode()
     assert "&lt;Youth Justice&gt; (Olu Other)" in content and "<Youth Justice>" not in content
 
