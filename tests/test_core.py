@@ -57,3 +57,14 @@ def test_request_id_reaches_the_audit_event(client):
     assert response["X-Request-ID"] == "abc123"
     event = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN, actor=user).first()
     assert event is not None and event.request_id == "abc123"
+
+
+@pytest.mark.django_db
+def test_the_menu_shows_how_many_notifications_are_unread(client):
+    worker = make_user(Role.YOUTH_SUPPORT_WORKER)
+    client.force_login(worker)
+    assert 'data-testid="unread-count"' not in client.get("/").content.decode()
+    notification_send(recipients=[worker], subject="First")
+    notification_send(recipients=[worker], subject="Second")
+    page = client.get("/notifications/").content.decode()
+    assert 'data-testid="unread-count">2<' in page

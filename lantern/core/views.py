@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Notification
+from .selectors import notifications_for, unread_notifications_for
 from .services import notification_mark_read
 
 
@@ -13,14 +14,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "nav": "home",
         "restrictions_due": restrictions_due_for_review(request.user),  # type: ignore[arg-type]
-        "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],  # type: ignore[union-attr]
+        "notifications": unread_notifications_for(request.user)[:5],  # type: ignore[arg-type]
     }
     return render(request, "core/home.html", context)
 
 
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = request.user.notifications.all()[:100]  # type: ignore[union-attr]
-    return render(request, "core/notifications.html", {"notifications": items})
+    items = notifications_for(request.user)[:100]  # type: ignore[arg-type]
+    return render(request, "core/notifications.html", {"notifications": items, "nav": "notifications"})
 
 
 @require_POST
