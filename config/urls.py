@@ -6,6 +6,10 @@ urlpatterns = [
     path("", include("lantern.accounts.urls")),
     path("people/", include("lantern.people.urls")),
     path("cases/", include("lantern.cases.urls")),
+    path("requests/", include("lantern.referrals.urls")),
+    path("tools/", include("lantern.tools.urls")),
+    path("contacts/", include("lantern.contacts.urls")),
+    path("plans/", include("lantern.plans.urls")),
     path("audit/", include("lantern.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ const copies = [
   ["node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", "govuk-frontend.min.js"],
   ["node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js", "moj-frontend.min.js"],
   ["node_modules/htmx.org/dist/htmx.min.js", "htmx.min.js"],
+  ["node_modules/chart.js/dist/chart.umd.min.js", "chart.umd.min.js"],
 ];
 for (const [from, to] of copies) cpSync(join(root, from), join(dist, to));
 // Images only: the GDS Transport fonts are not ours to use.

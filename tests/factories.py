@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from lantern.accounts.models import Membership, Organisation, Team, User
 from lantern.accounts.roles import Role
-from lantern.cases.models import Involvement
+from lantern.cases.models import Case, Involvement
 from lantern.core.models import Locality
 from lantern.people.models import Adult, Gender, YoungPerson
 from lantern.people.search_index import reindex
+from lantern.referrals.models import CallInRequest, SocialCareStatus
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -97,3 +98,35 @@ class InvolvementFactory(factory.django.DjangoModelFactory[Involvement]):
     young_person = factory.SubFactory(YoungPersonFactory)
     reason = Involvement.Reason.CALL_IN
     opened_at = factory.LazyFunction(timezone.now)
+
+
+class CallInRequestFactory(factory.django.DjangoModelFactory[CallInRequest]):
+    """A request as received; move its state through lantern.referrals.services."""
+
+    class Meta:
+        model = CallInRequest
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    service_team = factory.SubFactory(TeamFactory)
+    recorded_by = factory.SubFactory(UserFactory)
+    received_at = factory.LazyFunction(timezone.now)
+    state_changed_at = factory.LazyAttribute(lambda request: request.received_at)
+    social_care_status = SocialCareStatus.CHILD_IN_NEED
+
+
+class CaseFactory(factory.django.DjangoModelFactory[Case]):
+    """An open, allocated case with its CALL_IN involvement (the access to it)."""
+
+    class Meta:
+        model = Case
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    team = factory.SubFactory(TeamFactory)
+    worker = factory.SubFactory(UserFactory)
+    allocated_by = factory.SelfAttribute("worker")
+    allocated_at = factory.LazyFunction(timezone.now)
+    involvement = factory.LazyAttribute(
+        lambda case: InvolvementFactory.create(
+            team=case.team, young_person=case.young_person, worker=case.worker, opened_at=case.allocated_at
+        )
+    )

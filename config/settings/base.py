@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "lantern.audit",
     "lantern.people",
     "lantern.cases",
+    "lantern.referrals",
+    "lantern.tools",
+    "lantern.contacts",
+    "lantern.plans",
     "lantern.demo",
 ]
 

@@ -36,6 +36,15 @@ class Perm:
     BREAK_GLASS = "people.break_glass"
     VIEW_CASELOAD = "cases.view_caseload"
     MANAGE_INVOLVEMENTS = "cases.manage_involvements"
+    # The call-in service (issue 3).
+    MAKE_REQUEST = "referrals.make_request"  # make or record a call-in request
+    DECIDE_REQUEST = "referrals.decide_request"  # consultation, decision, priority
+    ALLOCATE_CASE = "cases.allocate_case"
+    RECORD_CASEWORK = "cases.record_casework"  # contacts, plans, reviews, closure
+    SIGN_OFF = "cases.sign_off"  # a manager's approval of plans, closure, over-capacity allocation
+    RECORD_FORMULATION = "cases.record_formulation"  # the clinical psychologist's formulation
+    RECORD_SCREENING = "tools.record_screening"  # exploitation screenings and outcome tools
+    EXPORT_LISTS = "cases.export_lists"  # CSV of lists with names (audited)
     VIEW_AUDIT = "audit.view_audit"
     VIEW_MEASURES = "measures.view_measures"
     MANAGE_USERS = "accounts.manage_users"
@@ -51,21 +60,53 @@ _PRACTITIONER = frozenset(
         Perm.VIEW_PHOTO,
         Perm.BREAK_GLASS,
         Perm.VIEW_CASELOAD,
+        Perm.MAKE_REQUEST,
+        Perm.RECORD_SCREENING,
     }
 )
+# Those who hold call-in cases and record the casework on them.
+_CASEWORKER = _PRACTITIONER | {Perm.RECORD_CASEWORK}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.YOUTH_SUPPORT_WORKER: _PRACTITIONER,
-    Role.SENIOR_PRACTITIONER: _PRACTITIONER | {Perm.SHARE_RECORD, Perm.MANAGE_INVOLVEMENTS},
+    Role.YOUTH_SUPPORT_WORKER: _CASEWORKER,
+    Role.SENIOR_PRACTITIONER: _CASEWORKER | {Perm.SHARE_RECORD, Perm.MANAGE_INVOLVEMENTS, Perm.EXPORT_LISTS},
     Role.MISSING_PRACTITIONER: _PRACTITIONER,
     Role.DETACHED_YOUTH_WORKER: _PRACTITIONER,
     Role.CLINICAL_PSYCHOLOGIST: frozenset(
-        {Perm.VIEW_PEOPLE, Perm.SEARCH_PEOPLE, Perm.VIEW_PHOTO, Perm.BREAK_GLASS, Perm.VIEW_CASELOAD}
+        {
+            Perm.VIEW_PEOPLE,
+            Perm.SEARCH_PEOPLE,
+            Perm.VIEW_PHOTO,
+            Perm.BREAK_GLASS,
+            Perm.VIEW_CASELOAD,
+            Perm.RECORD_FORMULATION,
+        }
     ),
-    Role.TEAM_MANAGER: _PRACTITIONER
-    | {Perm.SHARE_RECORD, Perm.RESTRICT_RECORD, Perm.MANAGE_INVOLVEMENTS, Perm.VIEW_AUDIT},
+    Role.TEAM_MANAGER: _CASEWORKER
+    | {
+        Perm.SHARE_RECORD,
+        Perm.RESTRICT_RECORD,
+        Perm.MANAGE_INVOLVEMENTS,
+        Perm.VIEW_AUDIT,
+        Perm.DECIDE_REQUEST,
+        Perm.ALLOCATE_CASE,
+        Perm.SIGN_OFF,
+        Perm.EXPORT_LISTS,
+    },
+    # The lead practitioner calls the service in, completes a screening with
+    # the request, and sees the service's work on their child; they do not
+    # record the service's casework.
     Role.SOCIAL_WORKER: frozenset(
-        {Perm.VIEW_PEOPLE, Perm.SEARCH_PEOPLE, Perm.ADD_PERSON, Perm.CHANGE_PERSON, Perm.VIEW_PHOTO, Perm.VIEW_CASELOAD}
+        {
+            Perm.VIEW_PEOPLE,
+            Perm.SEARCH_PEOPLE,
+            Perm.ADD_PERSON,
+            Perm.CHANGE_PERSON,
+            Perm.VIEW_PHOTO,
+            Perm.VIEW_CASELOAD,
+            Perm.MAKE_REQUEST,
+            Perm.RECORD_SCREENING,
+        }
     ),
     # Partners see what is shared with their organisation; they do not create
     # or change the council's records.

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lantern.core.models import TimeStampedModel
+
 
 class Involvement(models.Model):
     """A team's involvement with a young person: the link between teams and
@@ -60,3 +62,69 @@ class Involvement(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class Case(TimeStampedModel):
+    """The youth support service's work with one young person, from allocation
+    of an accepted call-in request to closure.
+
+    The social worker stays the lead practitioner (copied from the request and
+    never replaced by allocation); `worker` is the allocated youth support
+    worker or senior practitioner, `second_worker` the one who works with the
+    parent or carer. Access to the case follows `involvement`, the team's
+    CALL_IN involvement with the young person."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    young_person = models.ForeignKey("people.YoungPerson", on_delete=models.PROTECT, related_name="cases")
+    call_in_request = models.OneToOneField(
+        "referrals.CallInRequest", on_delete=models.PROTECT, related_name="case", null=True, blank=True
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="cases")
+    involvement = models.OneToOneField(Involvement, on_delete=models.PROTECT, related_name="case")
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_led"
+    )
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_held")
+    second_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_held_with_parent",
+        help_text="A second worker who works with the parent or carer",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    allocated_at = models.DateTimeField()
+    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-allocated_at"]
+        indexes = [
+            models.Index(fields=["worker", "status"]),
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["young_person", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("allocated_at")),
+                name="case_closes_after_allocation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True) | Q(status="closed", closed_at__isnull=False),
+                name="case_closed_status_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["young_person", "team"], condition=Q(status="open"), name="case_one_open_per_team"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

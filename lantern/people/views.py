@@ -21,6 +21,7 @@ from lantern.accounts.models import User
 from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
 from lantern.core.chronology import events_for
+from lantern.core.person_panels import panels_for
 
 from . import services
 from .forms import (
@@ -327,6 +328,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_involvements": [i for i in record.involvements if i.is_open],
             "closed_involvements": [i for i in record.involvements if not i.is_open],
             "events": events_for(young_person, user),
+            "panels": panels_for(young_person, user),
             "can_change": can_change,
             "nhs_number": _nhs_display(young_person.nhs_number),
             "can_view_photo": user.has_perm(Perm.VIEW_PHOTO) and bool(young_person.photo),
