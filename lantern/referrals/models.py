@@ -105,6 +105,16 @@ class CallInRequest(TimeStampedModel):
     priority_reason = models.TextField(
         blank=True, help_text="Why the priority differs from the latest screening's tier, where it does"
     )
+    priority_proposed = models.CharField(
+        max_length=10,
+        choices=Priority.choices,
+        blank=True,
+        help_text="The priority the latest screening's tier proposed when the priority was set (blank: no screening)",
+    )
+    priority_set_at = models.DateTimeField(null=True, blank=True)
+    priority_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -136,3 +146,142 @@ class CallInRequestRisk(models.Model):
 
     def __str__(self) -> str:
         return self.get_risk_display()
+
+
+class Criterion(models.TextChoices):
+    """The acceptance criteria a consultation weighs: a request is accepted
+    only where at least one is met."""
+
+    COMPLEX_RISK = "complex_risk", "The risk is complex"
+    CONTEXTUAL_APPROACH = "contextual_approach", "A contextual safeguarding approach is needed"
+    YOUTH_WORK = "youth_work", "The young person would benefit from youth-work methodology"
+
+
+class Decision(models.TextChoices):
+    """What a consultation decided: the state the request moves to."""
+
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    SIGNPOSTED = "signposted", "Signposted"
+    MORE_INFORMATION = "more_information", "More information requested"
+
+
+class CallInRequestTransition(models.Model):
+    """One change of a request's state: the request's history, kept so that
+    the chronology and the timescale measures can say when each step happened."""
+
+    request = models.ForeignKey(CallInRequest, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=CallInRequest.State.choices)
+    to_state = models.CharField(max_length=20, choices=CallInRequest.State.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["request", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_state=models.F("to_state")), name="call_in_transition_changes_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display()} to {self.get_to_state_display()}"
+
+
+class Consultation(models.Model):
+    """The consultation between social care and the youth support service on
+    a request, and the decision it reached."""
+
+    request = models.ForeignKey(CallInRequest, on_delete=models.CASCADE, related_name="consultations")
+    held_on = models.DateField()
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="call_in_consultations", help_text="Users who took part"
+    )
+    other_participants = models.TextField(
+        blank=True, help_text="Others who took part and are not users, with their role or agency"
+    )
+    risk_is_complex = models.BooleanField(default=False, help_text="Acceptance criterion: the risk is complex")
+    contextual_approach_needed = models.BooleanField(
+        default=False, help_text="Acceptance criterion: a contextual safeguarding approach is needed"
+    )
+    youth_work_would_benefit = models.BooleanField(
+        default=False,
+        help_text="Acceptance criterion: the young person would benefit from youth-work methodology",
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reason = models.TextField()
+    directed_to = models.TextField(
+        blank=True, help_text="Where the young person was directed instead (declined and signposted requests)"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The team manager who made the decision",
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision__in=["declined", "signposted"]) | ~Q(directed_to=""),
+                name="consultation_directed_to_when_declined_or_signposted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="accepted")
+                | Q(risk_is_complex=True)
+                | Q(contextual_approach_needed=True)
+                | Q(youth_work_would_benefit=True),
+                name="consultation_accepted_meets_a_criterion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consultation on {self.held_on:%d %b %Y}"
+
+    @property
+    def criteria_met(self) -> list[str]:
+        flags = {
+            Criterion.COMPLEX_RISK: self.risk_is_complex,
+            Criterion.CONTEXTUAL_APPROACH: self.contextual_approach_needed,
+            Criterion.YOUTH_WORK: self.youth_work_would_benefit,
+        }
+        return [criterion.value for criterion, met in flags.items() if met]
+
+
+class TimescaleSettings(models.Model):
+    """The service's timescales, set by an administrator: one row (id 1).
+    Until an administrator saves them, the defaults apply."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    decision_working_days = models.PositiveSmallIntegerField(
+        default=5, help_text="A decision is due within this many working days of a request's receipt"
+    )
+    first_contact_working_days = models.PositiveSmallIntegerField(
+        default=5, help_text="A first contact is due within this many working days of a request's acceptance"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "timescale settings"
+        verbose_name_plural = "timescale settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="timescale_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(decision_working_days__gte=1, decision_working_days__lte=60),
+                name="timescale_decision_days_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_contact_working_days__gte=1, first_contact_working_days__lte=60),
+                name="timescale_first_contact_days_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Timescales"
