@@ -74,9 +74,11 @@ def _methodologies(contact_type: str, methodologies: Iterable[str]) -> list[str]
     return [value for value in Methodology.values if value in chosen]
 
 
-def _present_users(case: Case, present_users: Iterable[User]) -> list[User]:
+def _present_users(present_users: Iterable[User], *, already: Iterable[int] = ()) -> list[User]:
     users = list({user.pk: user for user in present_users}.values())
-    if any(not user.is_active for user in users):
+    kept = set(already)
+    # Someone named before they left may stay named; no one newly.
+    if any(not user.is_active and user.pk not in kept for user in users):
         raise ValidationError({"present_users": "Staff present must be active Lantern users"})
     return sorted(users, key=lambda user: (str(user), user.pk))
 
@@ -112,7 +114,7 @@ def _save_contact(
     present_users: Iterable[User],
 ) -> tuple[list[str], list[User]]:
     chosen = _methodologies(contact.contact_type, methodologies)
-    users = _present_users(contact.case, present_users)
+    users = list(present_users)
     contact.full_clean()
     contact.save()
     contact.methodologies.all().delete()
@@ -158,7 +160,7 @@ def contact_record(
         recorded_by=actor,
         version=1,
     )
-    chosen, users = _save_contact(contact, methodologies=methodologies, present_users=present_users)
+    chosen, users = _save_contact(contact, methodologies=methodologies, present_users=_present_users(present_users))
     version = ContactVersion(
         contact=contact,
         version=1,
@@ -219,7 +221,7 @@ def contact_update(
     stored.narrative = narrative.strip()
     stored.sensitive = sensitive
     chosen = _methodologies(contact_type, methodologies)
-    users = _present_users(case, present_users)
+    users = _present_users(present_users, already=stored.present_users.values_list("pk", flat=True))
     snapshot = _snapshot(stored, chosen, users)
     changed = [name for name in VERSIONED_FIELDS if snapshot[name] != previous.snapshot.get(name)]
     if not changed:

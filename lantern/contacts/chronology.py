@@ -1,0 +1,98 @@
+"""The young person's chronology: contacts, formulations, consultations and
+joint working, each as the viewing user may see it (one query each)."""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from lantern.core.chronology import ChronologyEvent, register
+
+from .permissions import (
+    narrative_visible_to,
+    visible_consultation_notes,
+    visible_contacts,
+    visible_formulations,
+    visible_joint_working,
+)
+
+if TYPE_CHECKING:
+    from lantern.accounts.models import User
+    from lantern.people.models import YoungPerson
+
+# The chronology is an overview: long narratives are cut, with a link to
+# the whole contact.
+EXCERPT_CHARACTERS = 300
+
+
+def _excerpt(text: str) -> str:
+    return Truncator(text).chars(EXCERPT_CHARACTERS)
+
+
+def _on(day: dt.date) -> dt.datetime:
+    # Dated records (not timed) sit at the start of their day in London.
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@register("contacts.contacts")
+def contact_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    contacts = visible_contacts(user).filter(young_person=young_person).select_related("recorded_by")
+    # One reverse() for them all: the URLs differ only in the number.
+    url_prefix = reverse("contacts:detail", args=[0]).removesuffix("0/")
+    for contact in contacts:
+        visible = narrative_visible_to(user, contact)
+        yield ChronologyEvent(
+            occurred_at=contact.occurred_at,
+            title=contact.title,
+            category="Contact",
+            description=_excerpt(contact.narrative) if visible else "",
+            byline=str(contact.recorded_by),
+            url=f"{url_prefix}{contact.pk}/",
+        )
+
+
+@register("contacts.formulations")
+def formulation_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    formulations = visible_formulations(user).filter(young_person=young_person).select_related("author")
+    for formulation in formulations:
+        yield ChronologyEvent(
+            occurred_at=_on(formulation.formulated_on),
+            title="Formulation revised" if formulation.supersedes_id else "Formulation recorded",
+            category="Formulation",
+            description=_excerpt(formulation.presenting),
+            byline=str(formulation.author),
+            url=reverse("contacts:formulation_detail", args=[formulation.pk]),
+        )
+
+
+@register("contacts.consultation_notes")
+def consultation_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    notes = visible_consultation_notes(user).filter(young_person=young_person).select_related("recorded_by")
+    for note in notes:
+        yield ChronologyEvent(
+            occurred_at=_on(note.consulted_on),
+            title="Consultation with the clinical psychologist",
+            category="Consultation",
+            description=_excerpt(note.notes),
+            byline=str(note.recorded_by),
+            url=reverse("contacts:case_formulations", args=[note.case_id]),
+        )
+
+
+@register("contacts.joint_working")
+def joint_working_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    records = (
+        visible_joint_working(user).filter(young_person=young_person).select_related("organisation", "recorded_by")
+    )
+    for record in records:
+        yield ChronologyEvent(
+            occurred_at=_on(record.worked_on),
+            title=f"{record.get_kind_display()} with {record.agency}",
+            category="Joint working",
+            description=_excerpt(record.outcome),
+            byline=str(record.recorded_by),
+            url=reverse("contacts:case_joint_working", args=[record.case_id]),
+        )
