@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from . import chronology  # noqa: F401
+        from . import chronology, person_panel  # noqa: F401

@@ -4,11 +4,19 @@ lantern.people.permissions, so a caseload never shows more than search would."""
 from django.db.models import QuerySet
 from django.http import Http404
 
-from lantern.accounts.models import User
-from lantern.accounts.roles import MANAGER_ROLES, Perm
+from lantern.accounts.models import Team, User
+from lantern.accounts.roles import MANAGER_ROLES, ROLE_PERMISSIONS, Perm, Role
 from lantern.people.permissions import fully_visible_young_people
 
 from .models import Case
+
+# Roles whose holders allocate a team's cases (team managers, senior
+# practitioners) and sign off its over-capacity allocations and closures
+# (team managers): worked out from the roles, so the two cannot disagree.
+ALLOCATOR_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if Perm.ALLOCATE_CASE in perms)
+SIGN_OFF_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if Perm.SIGN_OFF in perms)
+# Who may hold a call-in case as its worker or second worker.
+CASEWORKER_ROLES = frozenset({Role.YOUTH_SUPPORT_WORKER, Role.SENIOR_PRACTITIONER})
 
 
 def can_view_caseload(user: User) -> bool:
@@ -51,3 +59,48 @@ def can_record_casework(user: User, case: Case) -> bool:
         and user.has_perm(Perm.RECORD_CASEWORK)
         and case.team_id in {m.team_id for m in user.active_memberships}
     )
+
+
+def allocating_team_ids(user: User) -> set[int]:
+    """Teams whose accepted requests this user may allocate."""
+    if not user.is_authenticated or not user.has_perm(Perm.ALLOCATE_CASE):
+        return set()
+    return user.team_ids_with_role(*ALLOCATOR_ROLES)
+
+
+def sign_off_team_ids(user: User) -> set[int]:
+    """Teams whose over-capacity allocations and closures this user signs off."""
+    if not user.is_authenticated or not user.has_perm(Perm.SIGN_OFF):
+        return set()
+    return user.team_ids_with_role(*SIGN_OFF_ROLES) & user.team_ids_with_role(*MANAGER_ROLES)
+
+
+def can_allocate(user: User, team_id: int) -> bool:
+    return team_id in allocating_team_ids(user)
+
+
+def can_sign_off(user: User, team_id: int) -> bool:
+    return team_id in sign_off_team_ids(user)
+
+
+def can_view_team(user: User) -> bool:
+    """The team view is for those who allocate: managers and senior practitioners."""
+    return bool(allocating_team_ids(user))
+
+
+def can_manage_capacity(user: User, team: Team) -> bool:
+    """Administrators set any team's capacity; a team manager sets their own team's."""
+    if not user.is_authenticated:
+        return False
+    return user.has_perm(Perm.MANAGE_REFERENCE_DATA) or team.pk in sign_off_team_ids(user)
+
+
+def can_export_caseload(user: User) -> bool:
+    return can_view_caseload(user) and user.has_perm(Perm.EXPORT_LISTS)
+
+
+def sees_casework_detail(user: User) -> bool:
+    """Comments, reasons and outcome summaries of a case are the council's
+    casework: partner users, who see a shared record, see that the events
+    happened but not what was written about them."""
+    return user.has_perm(Perm.VIEW_CASELOAD)
