@@ -32,15 +32,22 @@ def awaiting_plan(**kwargs: Any) -> Plan:
     return plan
 
 
-def approved_plan(*, next_review_due: dt.date | None = None, approved_by: Any = None, **kwargs: Any) -> Plan:
+def approved_plan(
+    *, next_review_due: dt.date | None = None, approved_by: Any = None, written_days_ago: int = 60, **kwargs: Any
+) -> Plan:
+    """An approved plan, written some weeks ago (reviews are held after a plan
+    is written)."""
     plan = PlanFactory.create(**kwargs)
     now = timezone.now()
+    plan.created_at = now - dt.timedelta(days=written_days_ago)
     plan.status = Plan.Status.APPROVED
     plan.submitted_at = plan.approved_at = now
     plan.submitted_by = plan.created_by
     plan.approved_by = approved_by or UserFactory.create()
     plan.next_review_due = next_review_due or timezone.localdate() + dt.timedelta(days=plan.review_interval_days)
     plan.save()
+    # auto_now_add ignores the value given on the first save.
+    Plan.objects.filter(pk=plan.pk).update(created_at=plan.created_at)
     return plan
 
 
