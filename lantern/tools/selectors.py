@@ -1,8 +1,23 @@
-"""Reads of exploitation screenings and outcome tools."""
+"""Reads of exploitation screenings and outcome tools.
+
+These take young people (or their ids) that the caller has already fetched
+through lantern.people.permissions: the caseload and call-in lists pass the
+rows they show, the person page the record it shows. Each makes a fixed
+number of queries however many screenings there are."""
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from lantern.people.models import YoungPerson
+
+from .models import OutcomeDomainScore, OutcomeTool, Screening, ScreeningTool, Tier
 
 
 @dataclass(frozen=True)
@@ -25,7 +40,177 @@ class RiskSummary:
         return "up" if change > 0 else "down" if change < 0 else "same"
 
 
+_LATEST_FIRST = [F("completed_at").desc(), F("pk").desc()]
+
+
 def risk_summaries(young_person_ids: Iterable[int]) -> dict[int, RiskSummary]:
     """Latest screening per young person, in a fixed number of queries.
-    CONTRACT for the caseload and call-in lists; the tools work fills it in."""
-    return {}
+    CONTRACT for the caseload and call-in lists; the tools work fills it in.
+
+    One query: each young person's screenings are numbered newest first with
+    a window function (SQLite 3.25+ and PostgreSQL alike) and only the first
+    two are read. Pass a values_list queryset rather than a long list of ids
+    to keep the ids in the database."""
+    ids = young_person_ids if isinstance(young_person_ids, QuerySet) else list(young_person_ids)
+    if not isinstance(ids, QuerySet) and not ids:
+        return {}
+    rows = (
+        Screening.objects.filter(young_person_id__in=ids)
+        .annotate(position=Window(RowNumber(), partition_by=[F("young_person_id")], order_by=_LATEST_FIRST))
+        .filter(position__lte=2)
+        .values_list("young_person_id", "position", "tier", "completed_at")
+    )
+    latest: dict[int, tuple[str, dt.datetime]] = {}
+    previous: dict[int, str] = {}
+    for young_person_id, position, tier, completed_at in rows:
+        if position == 1:
+            latest[young_person_id] = (tier, completed_at)
+        else:
+            previous[young_person_id] = tier
+    return {
+        pk: RiskSummary(tier=tier, screened_at=when, previous_tier=previous.get(pk))
+        for pk, (tier, when) in latest.items()
+    }
+
+
+def latest_screening(young_person: YoungPerson) -> Screening | None:
+    return (
+        Screening.objects.filter(young_person=young_person)
+        .select_related("tool", "completed_by")
+        .order_by(*_LATEST_FIRST)
+        .first()
+    )
+
+
+TIER_LEVEL = {tier: level for level, tier in enumerate(Tier.values)}
+
+
+@dataclass(frozen=True)
+class TrajectoryPoint:
+    """One screening on the risk trajectory chart (level 0-3 on the y axis)."""
+
+    screening_id: int
+    completed_at: dt.datetime
+    tier: str
+    calculated_tier: str
+    tool_name: str
+
+    @property
+    def level(self) -> int:
+        return TIER_LEVEL[self.tier]
+
+    @property
+    def tier_label(self) -> str:
+        return Tier(self.tier).label
+
+    @property
+    def calculated_tier_label(self) -> str:
+        return Tier(self.calculated_tier).label
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.tier != self.calculated_tier
+
+
+def risk_trajectory(young_person: YoungPerson) -> list[TrajectoryPoint]:
+    """Every screening of the young person, oldest first: the chart's points."""
+    rows = (
+        Screening.objects.filter(young_person=young_person)
+        .order_by("completed_at", "pk")
+        .values_list("pk", "completed_at", "tier", "calculated_tier", "tool__name")
+    )
+    return [TrajectoryPoint(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class DomainProgress:
+    domain: str
+    title: str
+    first: Decimal | None
+    latest: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.first is None or self.latest is None:
+            return None
+        return self.latest - self.first
+
+
+@dataclass
+class OutcomeProgress:
+    """Distance travelled on one outcome tool: each domain's score at the
+    first and the latest completion. Versions of a tool count as one tool
+    (a council's new version keeps its domains' ids)."""
+
+    slug: str
+    name: str
+    higher_is_better: bool
+    completions: int
+    first_at: dt.datetime
+    latest_at: dt.datetime
+    next_due: dt.date
+    domains: list[DomainProgress] = field(default_factory=list)
+
+    @property
+    def is_due(self) -> bool:
+        return self.next_due <= timezone.localdate()
+
+
+def outcome_progress(young_person: YoungPerson) -> list[OutcomeProgress]:
+    """Per outcome tool the young person has completed: per domain, the
+    first and latest score and the change. Two queries."""
+    rows = list(
+        OutcomeDomainScore.objects.filter(completion__young_person=young_person)
+        .order_by("completion__completed_at", "completion__pk", "pk")
+        .values_list(
+            "completion_id",
+            "completion__completed_at",
+            "completion__tool_id",
+            "completion__tool__slug",
+            "domain",
+            "score",
+        )
+    )
+    if not rows:
+        return []
+    tools = {tool.pk: tool for tool in OutcomeTool.objects.filter(pk__in={row[2] for row in rows})}
+    by_slug: dict[str, list[tuple[int, dt.datetime, int, str, Decimal]]] = defaultdict(list)
+    for completion_id, completed_at, tool_id, slug, domain, score in rows:
+        by_slug[slug].append((completion_id, completed_at, tool_id, domain, score))
+
+    progress = []
+    for slug, scores in by_slug.items():
+        first_id, first_at = scores[0][0], scores[0][1]
+        latest_id, latest_at, latest_tool_id = scores[-1][0], scores[-1][1], scores[-1][2]
+        definition = tools[latest_tool_id].parsed
+        first_scores = {domain: score for cid, _, _, domain, score in scores if cid == first_id}
+        latest_scores = {domain: score for cid, _, _, domain, score in scores if cid == latest_id}
+        progress.append(
+            OutcomeProgress(
+                slug=slug,
+                name=definition.name,
+                higher_is_better=definition.higher_is_better,
+                completions=len({row[0] for row in scores}),
+                first_at=first_at,
+                latest_at=latest_at,
+                next_due=timezone.localdate(latest_at) + dt.timedelta(days=definition.repeat_interval_days),
+                domains=[
+                    DomainProgress(d.id, d.title, first_scores.get(d.id), latest_scores.get(d.id))
+                    for d in definition.domains
+                ],
+            )
+        )
+    progress.sort(key=lambda p: p.name)
+    return progress
+
+
+def active_screening_tools() -> QuerySet[ScreeningTool]:
+    return ScreeningTool.objects.filter(is_active=True).order_by("name", "-loaded_at")
+
+
+def active_outcome_tools() -> QuerySet[OutcomeTool]:
+    return OutcomeTool.objects.filter(is_active=True).order_by("name", "-loaded_at")
+
+
+def young_person_screenings(young_person: YoungPerson) -> QuerySet[Screening]:
+    return Screening.objects.filter(young_person=young_person).select_related("tool", "completed_by")
