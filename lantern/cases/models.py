@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from lantern.core.models import TimeStampedModel
+from lantern.plans.cadence import transition_date
 
 
 class Involvement(models.Model):
@@ -33,7 +34,14 @@ class Involvement(models.Model):
         help_text="The allocated worker, or the social worker who is lead practitioner",
     )
     opened_at = models.DateTimeField()
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who opened it; empty when the system opened it (an import, the demo data)",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -167,11 +175,10 @@ class Case(TimeStampedModel):
 
 
 def transition_age_reached(date_of_birth: dt.date, today: dt.date) -> bool:
-    """Whether someone born on this day is 17½ or older today."""
-    months = (today.year - date_of_birth.year) * 12 + today.month - date_of_birth.month
-    if today.day < date_of_birth.day:
-        months -= 1
-    return months >= 17 * 12 + 6
+    """Whether someone born on this day is 17½ or older today: the plans
+    app's rule (lantern.plans.cadence), so that the case and its transition
+    plan agree on the day."""
+    return today >= transition_date(date_of_birth)
 
 
 DEFAULT_FAMILIES_PER_WORKER = 7
