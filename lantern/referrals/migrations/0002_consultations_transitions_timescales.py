@@ -6,80 +6,245 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0001_initial'),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='callinrequest',
-            name='priority_proposed',
-            field=models.CharField(blank=True, choices=[('critical', 'Critical'), ('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], help_text="The priority the latest screening's tier proposed when the priority was set (blank: no screening)", max_length=10),
+            model_name="callinrequest",
+            name="priority_proposed",
+            field=models.CharField(
+                blank=True,
+                choices=[("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low")],
+                help_text="The priority the latest screening's tier proposed when the priority was set (blank: no screening)",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='callinrequest',
-            name='priority_set_at',
+            model_name="callinrequest",
+            name="priority_set_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='callinrequest',
-            name='priority_set_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="callinrequest",
+            name="priority_set_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='CallInRequestTransition',
+            name="CallInRequestTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('received', 'Received'), ('in_consultation', 'In consultation'), ('more_information', 'More information requested'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('signposted', 'Signposted'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('to_state', models.CharField(choices=[('received', 'Received'), ('in_consultation', 'In consultation'), ('more_information', 'More information requested'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('signposted', 'Signposted'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('at', models.DateTimeField()),
-                ('reason', models.TextField(blank=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='referrals.callinrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("in_consultation", "In consultation"),
+                            ("more_information", "More information requested"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("signposted", "Signposted"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("in_consultation", "In consultation"),
+                            ("more_information", "More information requested"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("signposted", "Signposted"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="referrals.callinrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'indexes': [models.Index(fields=['request', 'at'], name='referrals_c_request_5827ee_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('from_state', models.F('to_state')), _negated=True), name='call_in_transition_changes_state')],
+                "ordering": ["at", "pk"],
+                "indexes": [models.Index(fields=["request", "at"], name="referrals_c_request_5827ee_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("from_state", models.F("to_state")), _negated=True),
+                        name="call_in_transition_changes_state",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('other_participants', models.TextField(blank=True, help_text='Others who took part and are not users, with their role or agency')),
-                ('risk_is_complex', models.BooleanField(default=False, help_text='Acceptance criterion: the risk is complex')),
-                ('contextual_approach_needed', models.BooleanField(default=False, help_text='Acceptance criterion: a contextual safeguarding approach is needed')),
-                ('youth_work_would_benefit', models.BooleanField(default=False, help_text='Acceptance criterion: the young person would benefit from youth-work methodology')),
-                ('decision', models.CharField(choices=[('accepted', 'Accepted'), ('declined', 'Declined'), ('signposted', 'Signposted'), ('more_information', 'More information requested')], max_length=20)),
-                ('reason', models.TextField()),
-                ('directed_to', models.TextField(blank=True, help_text='Where the young person was directed instead (declined and signposted requests)')),
-                ('recorded_at', models.DateTimeField()),
-                ('decided_by', models.ForeignKey(help_text='The team manager who made the decision', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participants', models.ManyToManyField(blank=True, help_text='Users who took part', related_name='call_in_consultations', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consultations', to='referrals.callinrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField()),
+                (
+                    "other_participants",
+                    models.TextField(
+                        blank=True, help_text="Others who took part and are not users, with their role or agency"
+                    ),
+                ),
+                (
+                    "risk_is_complex",
+                    models.BooleanField(default=False, help_text="Acceptance criterion: the risk is complex"),
+                ),
+                (
+                    "contextual_approach_needed",
+                    models.BooleanField(
+                        default=False, help_text="Acceptance criterion: a contextual safeguarding approach is needed"
+                    ),
+                ),
+                (
+                    "youth_work_would_benefit",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Acceptance criterion: the young person would benefit from youth-work methodology",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("signposted", "Signposted"),
+                            ("more_information", "More information requested"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "directed_to",
+                    models.TextField(
+                        blank=True,
+                        help_text="Where the young person was directed instead (declined and signposted requests)",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        help_text="The team manager who made the decision",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Users who took part",
+                        related_name="call_in_consultations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consultations",
+                        to="referrals.callinrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('decision__in', ['declined', 'signposted']), _negated=True), models.Q(('directed_to', ''), _negated=True), _connector='OR'), name='consultation_directed_to_when_declined_or_signposted'), models.CheckConstraint(condition=models.Q(models.Q(('decision', 'accepted'), _negated=True), ('risk_is_complex', True), ('contextual_approach_needed', True), ('youth_work_would_benefit', True), _connector='OR'), name='consultation_accepted_meets_a_criterion')],
+                "ordering": ["recorded_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decision__in", ["declined", "signposted"]), _negated=True),
+                            models.Q(("directed_to", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="consultation_directed_to_when_declined_or_signposted",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decision", "accepted"), _negated=True),
+                            ("risk_is_complex", True),
+                            ("contextual_approach_needed", True),
+                            ("youth_work_would_benefit", True),
+                            _connector="OR",
+                        ),
+                        name="consultation_accepted_meets_a_criterion",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TimescaleSettings',
+            name="TimescaleSettings",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('decision_working_days', models.PositiveSmallIntegerField(default=5, help_text="A decision is due within this many working days of a request's receipt")),
-                ('first_contact_working_days', models.PositiveSmallIntegerField(default=5, help_text="A first contact is due within this many working days of a request's acceptance")),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
+                (
+                    "decision_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=5, help_text="A decision is due within this many working days of a request's receipt"
+                    ),
+                ),
+                (
+                    "first_contact_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="A first contact is due within this many working days of a request's acceptance",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'timescale settings',
-                'verbose_name_plural': 'timescale settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='timescale_settings_single_row'), models.CheckConstraint(condition=models.Q(('decision_working_days__gte', 1), ('decision_working_days__lte', 60)), name='timescale_decision_days_in_range'), models.CheckConstraint(condition=models.Q(('first_contact_working_days__gte', 1), ('first_contact_working_days__lte', 60)), name='timescale_first_contact_days_in_range')],
+                "verbose_name": "timescale settings",
+                "verbose_name_plural": "timescale settings",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("id", 1)), name="timescale_settings_single_row"),
+                    models.CheckConstraint(
+                        condition=models.Q(("decision_working_days__gte", 1), ("decision_working_days__lte", 60)),
+                        name="timescale_decision_days_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("first_contact_working_days__gte", 1), ("first_contact_working_days__lte", 60)
+                        ),
+                        name="timescale_first_contact_days_in_range",
+                    ),
+                ],
             },
         ),
     ]
