@@ -62,7 +62,7 @@ def parse_time(text: str) -> dt.time:
     return dt.time(hour, minute)
 
 
-class QuickDateField(forms.CharField):
+class QuickDateField(forms.Field):
     """One text box for a date (faster to type than the three-box GOV.UK
     pattern for a date that is usually today or yesterday)."""
 
@@ -71,15 +71,15 @@ class QuickDateField(forms.CharField):
         kwargs.setdefault("help_text", "For example, 27/3/2026. You can also type ‘today’ or ‘yesterday’.")
         kwargs.setdefault("error_messages", {"required": f"Enter the date of the {noun}"})
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-        super().__init__(max_length=20, **kwargs)
+        super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, dt.date):
             return dateformat.format(value, "j/n/Y")
         return value
 
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> dt.date | None:
+        text = str(value or "").strip()
         if not text:
             return None
         try:
@@ -90,21 +90,21 @@ class QuickDateField(forms.CharField):
             ) from error
 
 
-class QuickTimeField(forms.CharField):
+class QuickTimeField(forms.Field):
     def __init__(self, *, noun: str, **kwargs: Any) -> None:
         self.noun = noun
         kwargs.setdefault("help_text", "For example, 14:30 or 2:30pm")
         kwargs.setdefault("error_messages", {"required": f"Enter the time of the {noun}"})
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-        super().__init__(max_length=10, **kwargs)
+        super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, dt.time):
             return value.strftime("%H:%M")
         return value
 
-    def to_python(self, value: Any) -> dt.time | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> dt.time | None:
+        text = str(value or "").strip()
         if not text:
             return None
         try:

@@ -46,10 +46,12 @@ VERSIONED_FIELDS = (
 )
 
 
-def _check_when(case: Case, occurred_at: dt.datetime) -> None:
+def _check_when(case: Case, occurred_at: dt.datetime) -> dt.datetime:
+    """The contact's time, to the minute (as people type it), once checked."""
     if timezone.is_naive(occurred_at):
         # A programming error, not a user's: forms always give aware times.
         raise ValueError("occurred_at must be timezone-aware")
+    occurred_at = occurred_at.replace(second=0, microsecond=0)
     if occurred_at > timezone.now():
         raise ValidationError({"occurred_at": "The date and time of the contact must not be in the future"})
     allocated_on = timezone.localtime(case.allocated_at).date()
@@ -60,6 +62,7 @@ def _check_when(case: Case, occurred_at: dt.datetime) -> None:
                 f"{dateformat.format(allocated_on, 'j F Y')}"
             }
         )
+    return occurred_at
 
 
 def _methodologies(contact_type: str, methodologies: Iterable[str]) -> list[str]:
@@ -144,7 +147,7 @@ def contact_record(
 ) -> Contact:
     """Record a contact on an open case, as its first version."""
     _check_recorder(actor, case)
-    _check_when(case, occurred_at)
+    occurred_at = _check_when(case, occurred_at)
     contact = Contact(
         case=case,
         young_person_id=case.young_person_id,
@@ -209,7 +212,7 @@ def contact_update(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter why you are changing the contact"})
-    _check_when(case, occurred_at)
+    occurred_at = _check_when(case, occurred_at)
     previous = ContactVersion.objects.get(contact=stored, version=stored.version)
     stored.occurred_at = occurred_at
     stored.duration_minutes = duration_minutes
