@@ -4,6 +4,7 @@ general properties every definition's scoring keeps."""
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -192,7 +193,7 @@ def definitions(draw):
     rules = []
     for n in range(draw(st.integers(0, 3))):
         chosen = draw(st.lists(st.sampled_from([i["id"] for i in indicators]), min_size=1, unique=True))
-        condition = {"indicators": {"ids": chosen, "at_least": draw(st.integers(1, len(chosen)))}}
+        condition: dict[str, Any] = {"indicators": {"ids": chosen, "at_least": draw(st.integers(1, len(chosen)))}}
         if draw(st.booleans()):
             condition = {"all": [condition, {"any": [{"age_under": 13}, {"learning_disability": True}]}]}
         rules.append(
