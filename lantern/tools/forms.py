@@ -62,7 +62,7 @@ class ScreeningForm(forms.Form):
                 coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": f"Select how much {CONTEXT_LABELS[context].lower()} contributes to the risk"
+                    "required": f"Select the contribution of {CONTEXT_LABELS[context].lower()} to the risk"
                 },
             )
         self.fields["override_tier"] = forms.ChoiceField(

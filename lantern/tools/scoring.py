@@ -186,12 +186,12 @@ def answers_from_json(stored: Mapping[str, Any]) -> dict[str, Answer]:
 
 def context_weighting_problems(raw: Any) -> list[str]:
     if not isinstance(raw, Mapping):
-        return ["Rate how much each context contributes to the risk"]
+        return ["Rate the contribution of each context to the risk"]
     problems = [f"“{key}” is not a context" for key in raw if key not in CONTEXTS]
     for context in CONTEXTS:
         value = raw.get(context)
         if isinstance(value, bool) or value not in CONTEXT_LEVELS:
-            problems.append(f"Rate how much {CONTEXT_LABELS[context].lower()} contributes, from 0 to 3")
+            problems.append(f"Rate the contribution of {CONTEXT_LABELS[context].lower()} from 0 to 3")
     return problems
 
 

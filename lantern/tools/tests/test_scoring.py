@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from lantern.tools import schema
 from lantern.tools.scoring import (
     Answer,
+    condition_holds,
     domain_scores,
     item_problems,
     normalise_answers,
@@ -238,9 +239,10 @@ def test_any_definition_adding_a_present_indicator_never_lowers_the_tier(definit
         learning_disability=learning_disability,
     )
     assert tier_level(after.tier) >= tier_level(before.tier)
+    # Every rule's floor holds whenever its condition does.
     for rule in definition.rules:
-        if rule.id in after.raised_by:
-            assert tier_level(after.tier) >= tier_level(rule.tier_at_least)
+        if condition_holds(definition, rule.condition, answers, age=age, learning_disability=learning_disability):
+            assert tier_level(before.tier) >= tier_level(rule.tier_at_least)
 
 
 # ---------------------------------------------------------------------------

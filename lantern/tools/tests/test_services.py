@@ -120,8 +120,8 @@ class TestScreeningRecord:
         errors = caught.value.message_dict
         assert set(errors) == {"answers", "context_weighting", "override_tier", "completed_at"}
         assert "“made_up” is not an indicator of Lantern exploitation risk screening" in errors["answers"]
-        assert "Rate how much family contributes, from 0 to 3" in errors["context_weighting"]
-        assert "Rate how much school contributes, from 0 to 3" in errors["context_weighting"]
+        assert "Rate the contribution of family from 0 to 3" in errors["context_weighting"]
+        assert "Rate the contribution of school from 0 to 3" in errors["context_weighting"]
         assert errors["completed_at"] == ["The date must be today or in the past"]
         assert not Screening.objects.exists()
         assert not AuditEvent.objects.filter(object_type="tools.Screening").exists()

@@ -131,7 +131,7 @@ class TestScreeningForm:
         assert response.status_code == 200
         assert "Enter the date completed" in response.text
         assert "Select yes if the young person has a learning disability" in response.text
-        assert "Select how much family contributes to the risk" in response.text
+        assert "Select the contribution of family to the risk" in response.text
         assert not Screening.objects.exists()
 
     def test_links_the_case_and_call_in_request_and_returns_to_next(self, client, setup):
