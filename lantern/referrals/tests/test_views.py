@@ -391,6 +391,20 @@ class TestWaitingListView:
             waiting.young_person_id
         ]
 
+    def test_query_count_does_not_grow_with_the_rows(self, client, service, contacts):
+        client.force_login(service.manager)
+
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse("referrals:waiting_list")).status_code == 200
+            return len(captured)
+
+        _accept(service, service.request())
+        one = queries()
+        for _ in range(5):
+            _accept(service, service.request(risks=[Risk.CSE, Risk.MISSING]))
+        assert queries() == one
+
 
 class TestTimescalesView:
     def test_an_administrator_changes_them_and_lists_follow(self, client, service):
