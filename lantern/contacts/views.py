@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -52,12 +52,7 @@ def _posted(request: HttpRequest) -> QueryDict | None:
 
 
 def case_url(case: Case) -> str:
-    """The case's own page when the cases app has one, else the young
-    person's page (where the case's panels also show)."""
-    try:
-        return reverse("cases:detail", args=[case.pk])
-    except NoReverseMatch:
-        return reverse("people:detail", args=[case.young_person_id])
+    return reverse("cases:detail", args=[case.pk])
 
 
 def _case_for_reading(request: HttpRequest, case_pk: int) -> Case:

@@ -55,6 +55,9 @@ PLACES: dict[str, Callable[[Client, CaseWorld, Contact, User], str]] = {
         client, user, reverse("people:detail", args=[world.case.young_person_id])
     ),
     "case panel": lambda client, world, contact, user: _case_panels(world, user),
+    "case page": lambda client, world, contact, user: _page(
+        client, user, reverse("cases:detail", args=[world.case.pk])
+    ),
 }
 
 

@@ -151,9 +151,9 @@ class TestChangeContact:
         page = client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
         assert "Version 2: changed" in page
         assert "Corrected the place" in page
-        assert '<ins aria-label="added">skate</ins>' in page
-        assert '<del aria-label="removed">two</del>' in page
-        assert '<ins aria-label="added">three</ins>' in page
+        assert '<ins><span class="govuk-visually-hidden">added: </span>skate</ins>' in page
+        assert '<del><span class="govuk-visually-hidden">removed: </span>two</del>' in page
+        assert '<ins><span class="govuk-visually-hidden">added: </span>three</ins>' in page
 
     def test_a_change_needs_a_reason_and_a_change(self, client):
         world = case_world()
