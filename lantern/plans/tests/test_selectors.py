@@ -262,7 +262,7 @@ def test_the_case_panel_flags_overdue_reviews_and_actions_and_transition(team, w
     assert panel.context["overview"].needs_transition_plan
     assert 'govuk-tag--red">Overdue</strong>' in html
     assert "1 overdue action" in html
-    assert "Transition" in html and "Make a transition plan" in html
+    assert "There is no transition plan yet" in html and "Make a transition plan" in html
     assert "felt listened to 5 out of 5" in html
     assert not [p for p in panels_for_case(fetched, make_user(Role.PARTNER_AGENCY_USER)) if "plans" in p.template]
 
