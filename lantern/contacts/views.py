@@ -255,6 +255,15 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if done:
         return done
+    if request.method == "GET":
+        # The form shows the whole contact: reading it is a view.
+        audit_log(
+            actor=user,
+            action=Action.VIEW,
+            obj=contact,
+            young_person=contact.young_person,
+            detail={"case": case.pk, "page": "edit"},
+        )
     return render(
         request,
         "contacts/contact_form.html",
@@ -321,6 +330,15 @@ def formulation_new(request: HttpRequest, case_pk: int) -> HttpResponse:
         revising = get_formulation_for_user(user, int(revise_pk))
         if revising.case_id != case.pk:
             revising = None
+    if revising is not None and request.method == "GET":
+        # The form starts from the formulation it revises: reading it is a view.
+        audit_log(
+            actor=user,
+            action=Action.VIEW,
+            obj=revising,
+            young_person=case.young_person,
+            detail={"case": case.pk, "page": "revise"},
+        )
     initial: dict[str, Any] = {"formulated_on": timezone.localdate()}
     if revising is not None:
         initial |= {

@@ -138,3 +138,23 @@ class TestTeamRecords:
         assert case_joint_working(fresh(world.partner), world.case) == [theirs]
         assert len(case_joint_working(fresh(world.social_worker), world.case)) == 2
         assert case_joint_working(fresh(world.outsider), world.case) == []
+
+
+def test_a_restricted_record_hides_its_contacts_from_those_with_a_stub(client):
+    from django.urls import reverse
+
+    from lantern.people.models import RecordRestriction
+
+    world = case_world()
+    contact = record_contact(world.case, world.worker)
+    RecordRestriction.objects.create(
+        young_person=world.case.young_person,
+        manager=world.manager,
+        reason="A relative works in the service",
+        review_due_on=timezone.localdate() + dt.timedelta(days=90),
+    )
+    assert case_contacts(fresh(world.worker), world.case) == []
+    assert case_contacts(fresh(world.manager), world.case) == [contact]
+    client.force_login(world.worker)
+    assert client.get(reverse("contacts:detail", args=[contact.pk])).status_code == 404
+    assert client.get(reverse("contacts:case_contacts", args=[world.case.pk])).status_code == 404

@@ -144,6 +144,9 @@ class TestChangeContact:
         edit_url = reverse("contacts:edit", args=[contact.pk])
         form = client.get(edit_url)
         assert "Met him at the park with two friends." in form.content.decode()
+        assert AuditEvent.objects.filter(
+            actor=world.worker, action=AuditEvent.Action.VIEW, object_id=str(contact.pk), detail__page="edit"
+        ).exists()
         data = _form(narrative="Met him at the skate park with three friends.", reason="Corrected the place")
         response = client.post(edit_url, data)
         assert response.status_code == 302
