@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -30,3 +31,13 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification_mark_read(actor=request.user, notification=notification)  # type: ignore[arg-type]
     messages.success(request, "Notification marked as read")
     return redirect("core:notifications")
+
+
+def reference_data(request: HttpRequest) -> HttpResponse:
+    """The administrators' settings: the lists and numbers a council tunes to
+    its own service (tools, timescales, capacity)."""
+    from lantern.accounts.roles import Perm
+
+    if not request.user.has_perm(Perm.MANAGE_REFERENCE_DATA):
+        raise PermissionDenied
+    return render(request, "core/reference_data.html", {"nav": "reference_data"})
