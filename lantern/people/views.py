@@ -15,6 +15,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from lantern.accounts.models import User
@@ -184,6 +185,16 @@ def _sections(form: Form, *, team: bool) -> dict[str, Any]:
     }
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """A same-site path to return to after adding a young person, or ""."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
 def create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require(user, Perm.ADD_PERSON)
@@ -242,6 +253,11 @@ def create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "Another record with the same identifier was saved just now: search for it first")
         else:
             messages.success(request, f"{young_person.full_name} has been added")
+            next_url = _safe_next(request)
+            if next_url:
+                # Back to the page that sent the user here (making a call-in
+                # request, say), now knowing who the young person is.
+                return redirect(f"{next_url}{'&' if '?' in next_url else '?'}young_person={young_person.pk}")
             return redirect("people:detail", pk=young_person.pk)
     return render(
         request,
@@ -252,6 +268,7 @@ def create(request: HttpRequest) -> HttpResponse:
             "title": "Add a young person",
             "submit_label": "Continue",
             "back_url": reverse("people:search"),
+            "next_url": _safe_next(request),
             **_sections(form, team=True),
         },
     )

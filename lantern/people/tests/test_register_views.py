@@ -96,6 +96,19 @@ class TestCreateView:
         assert Involvement.objects.filter(team=team, young_person=person).exists()
         assert events(Action.CREATE, object_type="people.YoungPerson")
 
+    def test_create_returns_to_a_same_site_next_page_with_the_new_person(self, client, setup):
+        team, _worker = setup
+        page = client.get(reverse("people:create"), {"next": "/requests/new/"})
+        assert 'name="next" value="/requests/new/"' in page.content.decode()
+        response = client.post(reverse("people:create"), {**create_form_data(team), "next": "/requests/new/"})
+        person = YoungPerson.objects.get()
+        assert response["Location"] == f"/requests/new/?young_person={person.pk}"
+
+    def test_create_ignores_a_next_page_on_another_site(self, client, setup):
+        team, _worker = setup
+        response = client.post(reverse("people:create"), {**create_form_data(team), "next": "https://evil.example/"})
+        assert response["Location"] == reverse("people:detail", args=[YoungPerson.objects.get().pk])
+
     def test_duplicate_warning_then_use_or_create(self, client, setup):
         team, _worker = setup
         data = create_form_data(team)
