@@ -60,6 +60,7 @@ def formulation_events(young_person: "YoungPerson", user: "User") -> Iterable[Ch
     for formulation in formulations:
         yield ChronologyEvent(
             occurred_at=_on(formulation.formulated_on),
+            date_only=True,
             title="Formulation revised" if formulation.supersedes_id else "Formulation recorded",
             category="Formulation",
             description=_excerpt(formulation.presenting),
@@ -74,6 +75,7 @@ def consultation_events(young_person: "YoungPerson", user: "User") -> Iterable[C
     for note in notes:
         yield ChronologyEvent(
             occurred_at=_on(note.consulted_on),
+            date_only=True,
             title="Consultation with the clinical psychologist",
             category="Consultation",
             description=_excerpt(note.notes),
@@ -90,6 +92,7 @@ def joint_working_events(young_person: "YoungPerson", user: "User") -> Iterable[
     for record in records:
         yield ChronologyEvent(
             occurred_at=_on(record.worked_on),
+            date_only=True,
             title=f"{record.get_kind_display()} with {record.agency}",
             category="Joint working",
             description=_excerpt(record.outcome),

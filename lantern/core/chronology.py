@@ -24,6 +24,9 @@ class ChronologyEvent:
     description: str = ""
     byline: str = ""
     url: str = ""
+    # Things recorded with a day but no time (a formulation's date, a legal
+    # status's start) show the day alone, not a made-up time.
+    date_only: bool = False
 
 
 Provider = Callable[["YoungPerson", "User"], Iterable[ChronologyEvent]]

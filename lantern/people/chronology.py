@@ -38,6 +38,7 @@ def legal_status_events(young_person: "YoungPerson", user: "User") -> Iterable[C
     for status in LegalStatus.objects.filter(young_person=young_person).select_related("recorded_by"):
         yield ChronologyEvent(
             occurred_at=_morning(status.started_on),
+            date_only=True,
             title=f"Legal status: {status.get_status_display()}",
             category="Legal status",
             description=f"Ended {status.ended_on:%-d %B %Y}" if status.ended_on else "Current",
@@ -64,6 +65,7 @@ def name_and_relationship_events(young_person: "YoungPerson", user: "User") -> I
         adult = relationship.adult
         yield ChronologyEvent(
             occurred_at=_morning(relationship.started_on),
+            date_only=True,
             title=f"{relationship.get_kind_display()}: {_name(adult.first_name, adult.last_name) if adult else ''}",
             category="Relationships",
         )

@@ -54,3 +54,19 @@ def test_a_worker_without_audit_rights_sees_neither(client):
     young_person = YoungPersonFactory.create()
     InvolvementFactory.create(team=team, young_person=young_person)
     assert _links(client, worker, young_person) == (False, False)
+
+
+def test_chronology_shows_a_day_without_a_made_up_time(client):
+    """A legal status has a start day, not a time: the chronology says the day alone."""
+    import datetime as dt
+
+    from lantern.people.services import legal_status_record
+
+    team = TeamFactory.create()
+    worker = make_user(Role.YOUTH_SUPPORT_WORKER, team=team)
+    young_person = YoungPersonFactory.create()
+    InvolvementFactory.create(team=team, young_person=young_person)
+    legal_status_record(actor=worker, young_person=young_person, status="cin", started_on=dt.date(2026, 3, 27))
+    client.force_login(worker)
+    content = client.get(reverse("people:detail", args=[young_person.pk])).content.decode()
+    assert '<time datetime="2026-03-27">27 March 2026</time>' in content
