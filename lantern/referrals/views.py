@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lantern.accounts.models import User
 from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
+from lantern.cases.permissions import can_allocate
 from lantern.people.permissions import Access, fully_visible_young_people, get_young_person_for_user
 from lantern.people.selectors import QueryKind, classify_query, young_person_search
 
@@ -368,6 +369,10 @@ def _detail_context(user: User, call_in: CallInRequest) -> dict[str, Any]:
             call_in.consultations.select_related("decided_by").prefetch_related("participants").order_by("-recorded_at")
         ),
         "screening": summary,
+        # Straight from an accepted request to choosing its worker.
+        "can_allocate": call_in.state == CallInRequest.State.ACCEPTED
+        and case is None
+        and can_allocate(user, call_in.service_team_id),
         "proposed_label": Priority(proposed).label if proposed else "",
         "screening_url": _screening_url(call_in.young_person_id, call_in.pk),
         "can_decide": can_decide(user, call_in)

@@ -467,3 +467,18 @@ class TestPersonPage:
             services.call_in_request_transition(actor=service.manager, request=more, to_state=State.IN_CONSULTATION)
             _accept(service, more)
         assert queries() == one
+
+
+class TestAllocateLink:
+    def test_an_accepted_unallocated_request_offers_allocation_to_those_who_allocate(self, client, service):
+        request = service.request(service.young_person())
+        allocate = reverse("cases:allocate", args=[request.pk])
+        client.force_login(service.manager)
+        assert allocate not in client.get(reverse("referrals:detail", args=[request.pk])).text
+        _accept(service, request)
+        assert allocate in client.get(reverse("referrals:detail", args=[request.pk])).text
+        client.force_login(service.worker)
+        assert allocate not in client.get(reverse("referrals:detail", args=[request.pk])).text
+        open_case(request, service.worker)
+        client.force_login(service.manager)
+        assert allocate not in client.get(reverse("referrals:detail", args=[request.pk])).text
