@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -89,10 +89,18 @@ def capacity_for(capacities: dict[int, Capacity], team_ids: Iterable[int]) -> in
     return min(figures) if figures else DEFAULT_FAMILIES_PER_WORKER
 
 
-def user_capacity(user: User) -> int:
-    """The capacity the user's own caseload is measured against. One query."""
-    teams = user.team_ids_with_role(*CASEWORKER_ROLES) or user.team_ids
-    return capacity_for(team_capacities(teams), teams)
+def own_capacity_teams(user: User) -> set[int]:
+    """The teams whose capacity the user's own caseload is measured against."""
+    return user.team_ids_with_role(*CASEWORKER_ROLES) or user.team_ids
+
+
+def user_capacity(user: User, capacities: dict[int, Capacity] | None = None) -> int:
+    """The capacity the user's own caseload is measured against: one query,
+    none if the teams' capacities are given."""
+    teams = own_capacity_teams(user)
+    if capacities is None or not teams <= capacities.keys():
+        capacities = team_capacities(teams)
+    return capacity_for(capacities, teams)
 
 
 @dataclass
@@ -300,7 +308,9 @@ class WorkerLoad:
         return self.worker is not None and self.families >= self.capacity
 
 
-def team_workloads(user: User, caseload: Caseload | None = None) -> list[WorkerLoad]:
+def team_workloads(
+    user: User, caseload: Caseload | None = None, capacities: dict[int, Capacity] | None = None
+) -> list[WorkerLoad]:
     """Each worker in the user's managed teams, with the families and young
     people they hold in those teams. Counts come from `caseload` (fetched if
     not given); the workers from one query, however big the teams."""
@@ -333,7 +343,8 @@ def team_workloads(user: User, caseload: Caseload | None = None) -> list[WorkerL
             loads[worker.pk] = WorkerLoad(worker=worker)
     if None in people:
         loads[None] = WorkerLoad(worker=None)
-    capacities = team_capacities(teams)
+    if capacities is None or not teams <= capacities.keys():
+        capacities = team_capacities(teams)
     for key, load in loads.items():
         load.young_people = len(people.get(key, ()))
         load.families = len(families.get(key, ()))
@@ -686,25 +697,24 @@ def _requests_section(user: User, team_ids: set[int], overview: TeamOverview, to
         with_list_relations,
     )
 
+    # The requests awaiting a decision and those that changed state lately,
+    # in one query: they are counted by state and the undecided listed. (The
+    # scope's subqueries are costly to build, so it is built once for both.)
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    requests = visible_requests(user).filter(service_team_id__in=team_ids)
-    counts = dict(
-        requests.filter(Q(state__in=UNDECIDED_STATES) | Q(state_changed_at__gte=since))
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
+    relevant = list(
+        with_list_relations(
+            visible_requests(user).filter(
+                Q(state__in=UNDECIDED_STATES) | Q(state_changed_at__gte=since), service_team_id__in=team_ids
+            )
+        ).order_by("received_at", "pk")
     )
-    overview.requests_by_state = [
-        (state, str(label), counts.get(state, 0)) for state, label in CallInRequest.State.choices
-    ]
+    counts: dict[str, int] = defaultdict(int)
+    for request in relevant:
+        counts[request.state] += 1
+    overview.requests_by_state = [(state, str(label), counts[state]) for state, label in CallInRequest.State.choices]
     settings = timescale_settings()
     overview.undecided = request_rows(
-        with_list_relations(requests.filter(state__in=UNDECIDED_STATES)).order_by("received_at", "pk")[
-            :TEAM_LIST_LIMIT
-        ],
-        settings,
-        today,
+        [request for request in relevant if request.state in UNDECIDED_STATES][:TEAM_LIST_LIMIT], settings, today
     )
     overview.waiting = request_rows(
         with_list_relations(waiting_list(user).filter(service_team_id__in=team_ids))[:TEAM_LIST_LIMIT],

@@ -63,6 +63,8 @@ from .selectors import (
     caseload_size,
     filter_work,
     involvements_for_display,
+    own_capacity_teams,
+    team_capacities,
     team_overview,
     team_workloads,
     user_capacity,
@@ -135,11 +137,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
         own, team = filter_work(own, filters, measures), filter_work(team, filters, measures)
     own_page = _page(own, request.GET.get("page"))
     shown: list[OpenWork] = list(own_page.object_list)
+    # Both the user's own capacity and their teams' workers', in one query.
+    capacities = team_capacities(own_capacity_teams(user) | work.managed_teams)
     context: dict[str, Any] = {
         "nav": "caseload",
         "own_page": own_page,
         "own_size": caseload_size(work.own),
-        "capacity": user_capacity(user),
+        "capacity": user_capacity(user, capacities),
         "manages": bool(work.managed_teams),
         "filter_form": filter_form,
         "filters_active": filters.active,
@@ -155,7 +159,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         context |= {
             "team_page": team_page,
             "team_size": caseload_size(work.team),
-            "workloads": team_workloads(user, work),
+            "workloads": team_workloads(user, work, capacities),
         }
     if measures is None:
         measures = caseload_measures(shown, today)
