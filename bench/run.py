@@ -144,8 +144,9 @@ def measure(requests: int) -> tuple[list[Measurement], dict[str, Any]]:
 
     from lantern.accounts.models import Membership, User
     from lantern.accounts.roles import MANAGER_ROLES
-    from lantern.cases.models import Involvement
+    from lantern.cases.models import Case, Involvement
     from lantern.people.models import YoungPerson
+    from lantern.referrals.models import CallInRequest
 
     measurements: list[Measurement] = []
 
@@ -190,6 +191,21 @@ def measure(requests: int) -> tuple[list[Measurement], dict[str, Any]]:
     run("Caseload", "ysw", [caseload_url])
     run("Caseload (team manager)", "manager", [caseload_url])
     run("Caseload (social worker)", "socialworker", [caseload_url])
+    # The call-in service's pages: a worker's cases (five, to show the query
+    # count does not follow the size of the record), the team view and the
+    # requests list a manager works from.
+    case_urls = [
+        reverse("cases:detail", args=[pk])
+        for pk in Case.objects.filter(worker=ysw, status=Case.Status.OPEN)
+        .exclude(young_person__restriction__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5]
+    ]
+    if case_urls:
+        run("Case page", "ysw", case_urls)
+    run("Team view", "manager", [reverse("cases:team")])
+    run("Call-in requests", "manager", [reverse("referrals:list")])
+    run("Call-in requests (social worker)", "socialworker", [reverse("referrals:list")])
 
     facts = _facts()
     facts["commonest surname"] = f"{surname} ({commonest['n'] if commonest else 0:,} young people)"
@@ -199,6 +215,7 @@ def measure(requests: int) -> tuple[list[Measurement], dict[str, Any]]:
         f"{Membership.objects.filter(team_id__in=teams).values('user').distinct().count():,} staff, "
         f"{Involvement.objects.filter(team_id__in=teams, closed_at__isnull=True).count():,} open involvements"
     )
+    facts["call-in requests"] = f"{CallInRequest.objects.count():,}, of which {Case.objects.count():,} became cases"
     return measurements, facts
 
 
