@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -344,7 +345,7 @@ def test_enduring_worker_flag_is_set_by_the_team_and_audited(team, worker):
 
 
 def _ask_to_close(actor, case, **kwargs):
-    values = {
+    values: dict[str, Any] = {
         "reason": CaseClosure.Reason.PLANNED_ENDING,
         "closing_tier": "low",
         "outcome_summary": "Back in school, safety plan working",

@@ -426,7 +426,7 @@ def test_capacity_pages(client, team, manager, senior):
 @pytest.fixture
 def casework(monkeypatch):
     """Stand-ins for the other apps' selectors, keyed as they are."""
-    data = {"risks": {}, "contacts": {}, "plans": {}}
+    data: dict[str, dict] = {"risks": {}, "contacts": {}, "plans": {}}
 
     def asked_for(kind, ids):
         wanted = set(ids)
@@ -481,8 +481,13 @@ def test_caseload_shows_risk_contact_and_reviews_and_links_to_the_case(client, t
 
 @pytest.mark.django_db
 def test_caseload_asks_other_apps_only_about_the_rows_shown(client, team, worker, monkeypatch):
-    asked = []
-    monkeypatch.setattr("lantern.cases.selectors.risk_summaries", lambda ids: asked.append(len(ids)) or {})
+    asked: list[int] = []
+
+    def risk_summaries(ids):
+        asked.append(len(ids))
+        return {}
+
+    monkeypatch.setattr("lantern.cases.selectors.risk_summaries", risk_summaries)
     fill_caseload(team, worker, 55)
     client.force_login(worker)
 
@@ -557,7 +562,7 @@ def _team_world(team, manager, senior, worker, size):
 @pytest.mark.django_db
 def test_team_view_shows_waiting_capacity_and_sign_offs(client, team, manager, senior, worker, casework):
     _team_world(team, manager, senior, worker, 2)
-    overdue_case = Case.objects.filter(worker=worker).first()
+    overdue_case = Case.objects.filter(worker=worker).order_by("pk")[0]
     casework["plans"] = {
         overdue_case.pk: PlanSummary(next_review_due=timezone.localdate(), review_overdue=True, overdue_actions=0)
     }
