@@ -15,6 +15,7 @@ from lantern.cases.models import Case, CaseClosure, Involvement, SignOff, TeamCa
 from lantern.core.chronology import events_for
 from lantern.core.person_panels import Panel
 from lantern.people.models import RecordShare
+from lantern.plans.cadence import add_months
 from lantern.plans.selectors import PlanSummary
 from lantern.tools.selectors import RiskSummary
 from tests.factories import OrganisationFactory, TeamFactory, YoungPersonFactory, make_user
@@ -92,11 +93,8 @@ def test_a_worker_in_another_team_cannot_see_a_case(client, team, worker):
 @pytest.mark.parametrize(("years", "days", "flagged"), [(17, 180, False), (17, 200, True), (15, 0, False)])
 def test_transition_flag_from_seventeen_and_a_half(client, team, worker, years, days, flagged):
     today = timezone.localdate()
-    born = (
-        today.replace(year=today.year - years) - dt.timedelta(days=days)
-        if days
-        else today.replace(year=today.year - years)
-    )
+    # Safe on 29 February: whole months back, then days.
+    born = add_months(today, -12 * years) - dt.timedelta(days=days)
     case = open_case(team, worker, young_person=YoungPersonFactory.create(date_of_birth=born))
     client.force_login(worker)
 
