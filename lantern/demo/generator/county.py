@@ -21,6 +21,7 @@ from lantern.accounts.models import User
 from lantern.demo.models import SeedRun
 from lantern.people.models import YoungPerson
 
+from .casework import Casework
 from .history import HistoryBuilder
 from .identifiers import IdentifierMaker
 from .organisations import build_county
@@ -88,20 +89,23 @@ def generate(scale_name: str, seed: int, progress: Callable[[str], None] = lambd
     ).build(scale.young_people)
     mark = phase("Young people, families and households", mark)
 
-    episodes = HistoryBuilder(
-        rng=rng, county=county, people=people, scale=scale, today=today, progress=progress
-    ).build()
+    history = HistoryBuilder(rng=rng, county=county, people=people, scale=scale, today=today, progress=progress)
+    episodes = history.build()
     staffing = Staffing(rng=rng, fake=fake, county=county, today=today)
     staffing.create_users(episodes)
     staffing.allocate(episodes)
     staffing.write_involvements(episodes)
-    shares, restrictions = staffing.write_shares_and_restrictions(episodes, len(people))
     mark = phase("Staff, involvements and legal statuses", mark)
+    casework = Casework(rng=rng, county=county, staffing=staffing, people=people, today=today, progress=progress)
+    call_in_counts = casework.build(history.requests)
+    mark = phase("Call-in requests and casework", mark)
+    shares, restrictions = staffing.write_shares_and_restrictions(episodes, len(people))
 
     result.counts = {
         "young people": len(people),
-        "involvements": len(episodes),
-        "open involvements": sum(1 for e in episodes if e.end is None),
+        "involvements": len(episodes) + casework.counts.get("involvements", 0),
+        "open involvements": sum(1 for e in episodes if e.end is None) + casework.open_screening_involvements,
+        **call_in_counts,
         "shares": shares,
         "restrictions": restrictions,
     }

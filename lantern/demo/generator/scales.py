@@ -20,6 +20,17 @@ class Scale:
 # The county's figures, per month, before `rate_factor`.
 CALL_IN_REQUESTS_PER_MONTH = 70
 CALL_IN_ACCEPTANCE = 0.375  # TYSS works with 35-40% of the cases it is asked into
+# What becomes of a request (weights, per thousand): accepted at the rate above;
+# the rest are signposted to another offer, declined or withdrawn.
+CALL_IN_OUTCOMES = {
+    "accepted": int(CALL_IN_ACCEPTANCE * 1000),
+    "signposted": 300,
+    "declined": 220,
+    "withdrawn": 105,
+}
+# The Adolescent Risk Team takes cases straight from social care, not through
+# TYSS's requests: about an eighth as many as TYSS accepts.
+ART_CASES_PER_MONTH = CALL_IN_REQUESTS_PER_MONTH * CALL_IN_ACCEPTANCE * 0.12
 MISSING_YOUNG_PEOPLE_PER_MONTH = 113
 # 450 individuals a quarter are met by detached youth workers; about a third
 # give a name and become a record, the rest stay anonymous counts.

@@ -7,10 +7,13 @@ from lantern.accounts.models import User
 from lantern.accounts.roles import Role
 from lantern.audit.models import AuditEvent
 from lantern.cases.models import Involvement
+from lantern.contacts.models import Contact
 from lantern.demo.generator import DEMO_PASSWORD, DEMO_USERS, generate
 from lantern.demo.models import SeedRun
 from lantern.people.models import LegalStatus, PersonNameToken, RecordRestriction, RecordShare, YoungPerson
 from lantern.people.validators import validate_nhs_number, validate_upn
+from lantern.referrals.models import CallInRequest
+from lantern.tools.models import Screening
 from tests.factories import YoungPersonFactory
 
 
@@ -31,16 +34,26 @@ def _snapshot() -> list[tuple]:
     )
 
 
-def _generate_and_roll_back(seed: int) -> tuple[list[tuple], int]:
+def _casework() -> tuple[list[tuple], int, int, int]:
+    requests = list(
+        CallInRequest.objects.order_by("received_at", "young_person__last_name").values_list(
+            "young_person__last_name", "young_person__first_name", "state", "received_at", "priority"
+        )
+    )
+    return requests, Contact.objects.count(), Screening.objects.count(), Involvement.objects.count()
+
+
+def _generate_and_roll_back(seed: int) -> tuple[list[tuple], tuple[list[tuple], int, int, int]]:
     with transaction.atomic():
         generate("tiny", seed)
-        snapshot, involvements = _snapshot(), Involvement.objects.count()
+        snapshot, casework = _snapshot(), _casework()
         transaction.set_rollback(True)
-    return snapshot, involvements
+    return snapshot, casework
 
 
 @pytest.mark.django_db
 def test_seed_makes_a_county(monkeypatch):
+    audit_events_before = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).count()
     output = _seed(monkeypatch, "--seed", "7")
 
     assert YoungPerson.objects.count() == 150
@@ -55,8 +68,10 @@ def test_seed_makes_a_county(monkeypatch):
     assert RecordShare.objects.exists()
     assert RecordRestriction.objects.exists()
     assert "seconds" in output and DEMO_PASSWORD in output
-    # Bulk inserts bypass the services: no audit events for synthetic rows.
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).exists()
+    assert "call-in requests" in output and "contacts" in output
+    # Bulk inserts bypass the services: no audit events for synthetic rows
+    # (the only ones are the shipped tools', loaded when the database was migrated).
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).count() == audit_events_before
 
 
 @pytest.mark.django_db
@@ -77,12 +92,14 @@ def test_identifiers_are_valid_and_unique(monkeypatch):
 
 @pytest.mark.django_db
 def test_same_seed_same_county_other_seed_other_county():
-    first, first_involvements = _generate_and_roll_back(3)
-    again, again_involvements = _generate_and_roll_back(3)
-    other, _ = _generate_and_roll_back(4)
+    first, first_casework = _generate_and_roll_back(3)
+    again, again_casework = _generate_and_roll_back(3)
+    other, other_casework = _generate_and_roll_back(4)
     assert first == again
-    assert first_involvements == again_involvements
+    assert first_casework == again_casework
+    assert first_casework[0]
     assert first != other
+    assert first_casework != other_casework
 
 
 @pytest.mark.django_db
