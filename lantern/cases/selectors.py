@@ -837,16 +837,18 @@ def team_overview(user: User, today: dt.date | None = None) -> TeamOverview:
     ]
     from lantern.plans.selectors import plans_awaiting_sign_off
 
-    overview.plans_awaiting = [
-        _line(
+    plan_prefix = reverse("plans:detail", args=[0]).removesuffix("0/")
+    overview.plans_awaiting = []
+    for plan in plans_awaiting_sign_off(team_ids):
+        line = _line(
             plan.case,
             prefix,
-            when=getattr(plan, "submitted_at", None),
-            note=str(getattr(plan, "title", "") or plan),
-            by=str(getattr(plan, "submitted_by", "") or ""),
+            when=plan.submitted_at,
+            note=plan.title,
+            by=str(plan.submitted_by or ""),
         )
-        for plan in plans_awaiting_sign_off(team_ids)
-    ]
+        line.url = f"{plan_prefix}{plan.pk}/"  # the manager signs off on the plan's own page
+        overview.plans_awaiting.append(line)
     lines = overview.recent + overview.overdue_reviews + overview.awaiting + overview.plans_awaiting
     visible = fully_visible_pks(user, [line.young_person_id for line in lines])
     for line in lines:

@@ -10,6 +10,8 @@ from lantern.accounts.models import Membership, Team, User
 from lantern.audit.services import Action, audit_log
 from lantern.core.services import notification_send
 from lantern.people.models import YoungPerson
+from lantern.plans.models import Plan
+from lantern.plans.services import plan_end
 from lantern.referrals.models import CallInRequest
 
 from .models import Case, CaseClosure, Involvement, SignOff, TeamCapacity
@@ -530,6 +532,10 @@ def case_closure_approve(*, actor: User, case: Case, comment: str) -> CaseClosur
     closure = _pending_closure_of(case)
     sign_off = _decide(actor=actor, sign_off=closure.sign_off, status=SignOff.Status.APPROVED, comment=comment)
     closure.sign_off = sign_off
+    # Plans end with the case (while it is still open, as plan_end requires),
+    # so that no closed case keeps a review falling due.
+    for plan in Plan.objects.filter(case=case).exclude(status=Plan.Status.ENDED).select_related("case__young_person"):
+        plan_end(actor=actor, plan=plan, reason=f"The case closed: {closure.get_reason_display()}")
     case.status = Case.Status.CLOSED
     case.closed_at = sign_off.decided_at or timezone.now()
     case.full_clean()

@@ -6,7 +6,6 @@ reviews there are (tests assert it)."""
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -73,7 +72,7 @@ def plan_summaries(case_ids: Iterable[int], today: dt.date) -> dict[int, PlanSum
     return summaries
 
 
-def plans_awaiting_sign_off(team_ids: Iterable[int]) -> list[Any]:
+def plans_awaiting_sign_off(team_ids: Iterable[int]) -> list[Plan]:
     """Plans in these teams' open cases waiting for a team manager's approval,
     oldest request first, for the team view (Plan instances with case and
     young person selected)."""
@@ -81,7 +80,7 @@ def plans_awaiting_sign_off(team_ids: Iterable[int]) -> list[Any]:
         Plan.objects.filter(
             case__team_id__in=list(team_ids), case__status=Case.Status.OPEN, status=Plan.Status.AWAITING_SIGN_OFF
         )
-        .select_related("case", "case__young_person", "case__team", "submitted_by")
+        .select_related("case", "case__young_person", "case__team", "case__worker", "submitted_by")
         .order_by("submitted_at", "pk")
     )
 

@@ -447,3 +447,18 @@ def test_an_open_case_cannot_be_closed_twice_over(team, manager, worker):
         _ask_to_close(worker, case)
     with pytest.raises(ValidationError, match="No closure"):
         services.case_closure_approve(actor=manager, case=case, comment="Again")
+
+
+@pytest.mark.django_db
+def test_an_approved_closure_ends_the_cases_live_plans(team, manager, worker):
+    from lantern.plans.models import Plan
+    from lantern.plans.services import plan_create
+
+    case = open_case(team, worker)
+    plan = plan_create(actor=worker, case=case, kind=Plan.Kind.SUPPORT, title="Support plan")
+    _ask_to_close(worker, case)
+    services.case_closure_approve(actor=manager, case=case, comment="Agreed")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ENDED
+    assert plan.ended_by == manager
+    assert "case closed" in plan.end_reason

@@ -594,3 +594,18 @@ def test_team_view_query_count_is_fixed(client, team, manager, senior, worker, c
 def test_team_view_is_for_those_who_allocate(client, team, role):
     client.force_login(make_user(role, team=team))
     assert client.get(reverse("cases:team")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_team_view_links_a_plan_awaiting_sign_off_to_the_plan(client, team, manager, worker):
+    from lantern.plans.models import Plan
+    from lantern.plans.services import goal_add, plan_create, plan_submit_for_sign_off
+
+    case = open_case(team, worker)
+    plan = plan_create(actor=worker, case=case, kind=Plan.Kind.SUPPORT, title="Back to college")
+    goal_add(actor=worker, plan=plan, description="Enrol on the January course")
+    plan_submit_for_sign_off(actor=worker, plan=plan)
+    client.force_login(manager)
+    content = client.get(reverse("cases:team")).content.decode()
+    assert "Back to college" in content
+    assert f'href="{reverse("plans:detail", args=[plan.pk])}"' in content
