@@ -864,13 +864,21 @@ class Casework:
         self.overdue_action = ysw_cases[2] if len(ysw_cases) > 2 else None
         self.awaiting_plan = ysw_cases[-1] if len(ysw_cases) > 3 else None
 
+        # Second workers on open cases are chosen here, since they count
+        # towards what a worker holds.
+        self.second_workers: dict[int, int | None] = {}
         families: dict[int, dict[int, RequestPlan]] = defaultdict(dict)
         for plan in open_cases:
             if plan.case is None or plan.case.worker_id is None:
                 continue
-            held = families[plan.case.worker_id]
-            if plan.person.family not in held or held[plan.person.family].received < plan.received:
-                held[plan.person.family] = plan
+            second = self._second_worker(plan.team, plan.case.worker_id)
+            self.second_workers[id(plan)] = second
+            for holder in (plan.case.worker_id, second):
+                if holder is None:
+                    continue
+                held = families[holder]
+                if plan.person.family not in held or held[plan.person.family].received < plan.received:
+                    held[plan.person.family] = plan
         self.over_capacity: set[int] = set()
         for held in families.values():
             if len(held) > TeamCapacity._meta.get_field("families_per_worker").default:
@@ -1338,12 +1346,10 @@ class Casework:
         senior = self.senior_practitioners.get(plan.team)
         if senior is not None and senior != worker_id and rng.random() < 0.2:
             allocator = senior
-        others = [
-            w.pk
-            for w in self.staffing.workers[plan.team]
-            if w.pk != worker_id and w.pk != self.psychologists.get(plan.team)
-        ]
-        second_worker = rng.choice(others) if others and rng.random() < 0.15 else None
+        if id(plan) in self.second_workers:
+            second_worker = self.second_workers[id(plan)]
+        else:
+            second_worker = self._second_worker(plan.team, worker_id)
         worker_name = str(self.users[worker_id]) if worker_id in self.users else "the worker"
 
         # Social care may close first; the worker carries on as the enduring worker.
@@ -1462,7 +1468,8 @@ class Casework:
 
     def _contacts(self, ctx: _CaseContext, second_worker: int | None) -> None:
         rng = self.rng
-        first_gap = rng.choices([1, 2, 3, 4, 5, 7, 9], weights=[20, 25, 20, 12, 8, 8, 7])[0]
+        # The first contact is due within 5 working days of acceptance: most are in time.
+        first_gap = rng.choices([1, 2, 3, 4, 6, 8], weights=[35, 30, 15, 8, 7, 5])[0]
         day = add_working_days(ctx.allocated, first_gap)
         first = True
         while day <= ctx.last_day:
@@ -2082,6 +2089,11 @@ class Casework:
             ]
         schools = self.schools[person.locality]
         return schools[person.pk % len(schools)] if schools else "school"
+
+    def _second_worker(self, team: str, worker_id: int) -> int | None:
+        """Now and then a second worker, who works with the parent or carer."""
+        others = [w.pk for w in self.staffing.workers[team] if w.pk != worker_id]
+        return self.rng.choice(others) if others and self.rng.random() < 0.15 else None
 
     def _phone(self) -> str:
         """A number in Ofcom's range for drama: nobody's real number."""

@@ -187,7 +187,7 @@ class HistoryBuilder:
             decided = None
             state = undecided or self._undecided_state(received)
         elif outcome == State.ACCEPTED and not waiting:
-            wait = rng.choices([0, 1, 2, 3, 4, 6, 8, 12], weights=[10, 22, 20, 15, 12, 10, 7, 4])[0]
+            wait = rng.choices([0, 1, 2, 3, 4, 6, 8, 12], weights=[25, 30, 18, 10, 7, 5, 3, 2])[0]
             allocated = add_working_days(decided, wait)
             if allocated >= self.today:
                 allocated = None  # on the waiting list
