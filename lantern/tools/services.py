@@ -50,7 +50,9 @@ class ToolLoad:
 
 
 @transaction.atomic
-def tool_load(*, actor: User | None, data: Any, source: str = "", actor_label: str = "") -> ToolLoad:
+def tool_load(
+    *, actor: User | None, data: Any, source: str = "", actor_label: str = "", audited: bool = True
+) -> ToolLoad:
     """Load one tool definition (parsed JSON). Idempotent: loading a version
     already loaded with the same content changes nothing. A new version of a
     tool becomes the one offered and its earlier versions are withdrawn (their
@@ -91,6 +93,8 @@ def tool_load(*, actor: User | None, data: Any, source: str = "", actor_label: s
     earlier = model.objects.filter(slug=definition.slug, is_active=True).exclude(pk=tool.pk)
     withdrawn = sorted(earlier.values_list("version", flat=True))
     earlier.update(is_active=False)
+    if not audited:
+        return ToolLoad(tool, created=True)
     audit_log(
         actor=actor,
         actor_label=actor_label,
@@ -127,7 +131,11 @@ def load_shipped_tools() -> list[ToolLoad]:
     loads = []
     for path in sorted(SHIPPED_DEFINITIONS.glob("*.json")):
         data = schema.read_json(path.read_bytes())
-        loads.append(tool_load(actor=None, data=data, source=path.name, actor_label=SHIPPED_LABEL))
+        # Not audited: like a data migration, this is Lantern installing its
+        # own reference data, not a person changing anything (and it keeps a
+        # freshly migrated database's audit empty). Loads by people and by the
+        # load_tool command are audited.
+        loads.append(tool_load(actor=None, data=data, source=path.name, actor_label=SHIPPED_LABEL, audited=False))
     return loads
 
 
