@@ -45,7 +45,7 @@ def test_caseload_audit_who_viewed_and_restriction_review(page):
     menu(page, "Caseload").click()
     page.get_by_role("heading", name="Caseload", exact=True).wait_for()
     assert_accessible(page)
-    workloads = page.get_by_role("table", name="Workers against a capacity of")
+    workloads = page.get_by_role("table", name="Workers against their team's capacity in families")
     assert workloads.get_by_role("rowheader", name="Wes Worker").is_visible()
     assert workloads.get_by_role("rowheader", name="Cara Colleague").is_visible()
     team_table = page.get_by_role("table", name="Open involvements in your teams")
