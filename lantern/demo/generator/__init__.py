@@ -5,6 +5,8 @@
 - population: young people, families, households, aliases and name tokens;
 - history: years of involvements (call-in, missing, detached, social care);
 - staff: demo users, synthetic colleagues, allocation, shares, restrictions;
+- casework: the call-in service's records: requests and their decisions, cases,
+  contacts, screenings, outcome tools, plans, reviews, feedback and closures;
 - county: `generate()`, which runs them in order in one transaction.
 """
 
