@@ -17,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from lantern.core.views_support import acting_user, show_service_errors, submit_service
+
 from . import selectors, services
 from .forms import (
     MembershipForm,
@@ -27,7 +29,6 @@ from .forms import (
     TwoFactorCodeForm,
     UserCreateForm,
     UserForm,
-    add_service_errors,
 )
 from .models import User
 from .roles import Perm
@@ -45,10 +46,6 @@ _PENDING_KEYS = (PENDING_USER, PENDING_BACKEND, PENDING_NEXT, PENDING_AT, PENDIN
 # typed on a shared computer does not wait for someone else's code.
 PENDING_LIFETIME_SECONDS = 5 * 60
 MAX_CODE_FAILURES = 5
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -151,7 +148,7 @@ def locked_out(
 
 
 def account(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     context = {
         "nav": "account",
         "memberships": user.active_memberships,
@@ -163,7 +160,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 def sessions(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     context = {
         "nav": "account",
         "sessions": selectors.sessions_for_user(user),
@@ -174,7 +171,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     session = selectors.get_session_for_user(user, pk)
     if session.session_key == request.session.session_key:
         messages.info(request, "To end this session, sign out")
@@ -187,7 +184,7 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     ended = services.signed_in_sessions_end_others(
-        actor=_user(request), keep_session_key=request.session.session_key or ""
+        actor=acting_user(request), keep_session_key=request.session.session_key or ""
     )
     if ended:
         messages.success(request, f"Signed out of {ended} other session{'s' if ended != 1 else ''}")
@@ -197,7 +194,7 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
 
 
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     form = PasswordChangeForm(user=user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         old_key = request.session.session_key
@@ -206,7 +203,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 actor=user, new_password=form.cleaned_data["new_password1"], keep_session_key=old_key
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             # Keeps this session signed in under the new password; the key is
             # cycled, so the session record follows it.
@@ -223,7 +220,7 @@ def _grouped(text: str, size: int = 4) -> str:
 
 
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     existing = services.confirmed_device(user)
     replacing = request.GET.get("replace") == "1" or request.POST.get("replace") == "1"
     context: dict[str, Any] = {
@@ -241,7 +238,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         try:
             confirmed = services.two_factor_device_confirm(actor=user, device=device, token=form.cleaned_data["code"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             if confirmed:
                 # This session has just proved the code: it counts as a
@@ -266,7 +263,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
     if settings.LANTERN_REQUIRE_2FA:
         raise PermissionDenied("Two-factor sign-in is required")
-    user = _user(request)
+    user = acting_user(request)
     services.two_factor_device_remove(actor=user, user=user)
     messages.success(request, "Two-factor sign-in has been removed")
     return redirect("accounts:account")
@@ -276,7 +273,7 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
 
 
 def _require_manage_users(request: HttpRequest) -> User:
-    user = _user(request)
+    user = acting_user(request)
     if not user.has_perm(Perm.MANAGE_USERS):
         raise PermissionDenied
     return user
@@ -299,7 +296,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user, generated = services.user_create(actor=actor, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             if generated:
                 # Shown in this response only; it is never stored in clear.
@@ -330,15 +327,14 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     subject = selectors.get_user_for_admin(actor, pk)
     initial = {name: getattr(subject, name) for name in UserForm.base_fields}
     form = UserForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(actor=actor, user=subject, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{subject} has been updated")
-            return redirect("accounts:user_detail", pk=subject.pk)
-    return render(
+    done = submit_service(
+        request,
+        form,
+        lambda: services.user_update(actor=actor, user=subject, **form.cleaned_data),
+        success=lambda updated: f"{updated} has been updated",
+        next_url=reverse("accounts:user_detail", args=[subject.pk]),
+    )
+    return done or render(
         request, "accounts/admin/user_form.html", {"nav": "users", "form": form, "subject": subject, "creating": False}
     )
 
@@ -378,17 +374,18 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _require_manage_users(request)
     subject = selectors.get_user_for_admin(actor, pk)
     form = MembershipForm(request.POST or None, teams=selectors.teams_for_admin(actor))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(
-                actor=actor, user=subject, team=form.cleaned_data["team"], role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{subject} has been added to {form.cleaned_data['team']}")
-            return redirect("accounts:user_detail", pk=subject.pk)
-    return render(request, "accounts/admin/membership_form.html", {"nav": "users", "form": form, "subject": subject})
+    done = submit_service(
+        request,
+        form,
+        lambda: services.membership_add(
+            actor=actor, user=subject, team=form.cleaned_data["team"], role=form.cleaned_data["role"]
+        ),
+        success=lambda membership: f"{subject} has been added to {membership.team}",
+        next_url=reverse("accounts:user_detail", args=[subject.pk]),
+    )
+    return done or render(
+        request, "accounts/admin/membership_form.html", {"nav": "users", "form": form, "subject": subject}
+    )
 
 
 @require_POST
@@ -413,15 +410,14 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     actor = _require_manage_users(request)
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(actor=actor, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{organisation} has been created")
-            return redirect("accounts:organisation_list")
-    return render(request, "accounts/admin/organisation_form.html", {"nav": "users", "form": form})
+    done = submit_service(
+        request,
+        form,
+        lambda: services.organisation_create(actor=actor, **form.cleaned_data),
+        success=lambda organisation: f"{organisation} has been created",
+        next_url=reverse("accounts:organisation_list"),
+    )
+    return done or render(request, "accounts/admin/organisation_form.html", {"nav": "users", "form": form})
 
 
 def team_create(request: HttpRequest) -> HttpResponse:
@@ -429,12 +425,11 @@ def team_create(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for_admin(actor).filter(is_active=True)
     initial = {"organisation": request.GET.get("organisation")} if request.GET.get("organisation") else None
     form = TeamForm(request.POST or None, organisations=organisations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(actor=actor, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{team} has been created in {team.organisation}")
-            return redirect("accounts:organisation_list")
-    return render(request, "accounts/admin/team_form.html", {"nav": "users", "form": form})
+    done = submit_service(
+        request,
+        form,
+        lambda: services.team_create(actor=actor, **form.cleaned_data),
+        success=lambda team: f"{team} has been created in {team.organisation}",
+        next_url=reverse("accounts:organisation_list"),
+    )
+    return done or render(request, "accounts/admin/team_form.html", {"nav": "users", "form": form})

@@ -1,10 +1,9 @@
-import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,8 @@ from django.utils import timezone
 
 from lantern.accounts.models import User
 from lantern.accounts.roles import Perm
+from lantern.core.csv_export import csv_download, csv_lines
+from lantern.core.views_support import acting_user
 
 from .forms import EventFilterForm
 from .models import AuditEvent
@@ -26,13 +27,6 @@ from .selectors import (
 from .services import Action, audit_log
 
 EVENTS_PER_PAGE = 50
-# A cell that starts with one of these is a formula to a spreadsheet: reasons
-# are typed by users, so they are defused before they reach Excel.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _filtered_events(request: HttpRequest, user: User) -> tuple[EventFilterForm, Any, EventFilters]:
@@ -52,7 +46,7 @@ def _filtered_events(request: HttpRequest, user: User) -> tuple[EventFilterForm,
 
 
 def events(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     form, events, filters = _filtered_events(request, user)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     response = render(
@@ -80,7 +74,7 @@ def events(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponseBase:
     """The filtered events as CSV, streamed so that a long period does not
     have to fit in memory."""
-    user = _user(request)
+    user = acting_user(request)
     form, events, filters = _filtered_events(request, user)
     if form.is_bound and not form.is_valid():
         return redirect(f"{reverse('audit:events')}?{request.GET.urlencode()}")
@@ -91,20 +85,12 @@ def export(request: HttpRequest) -> HttpResponseBase:
         object_label="Audit events (CSV)",
         detail={"filters": filters.as_detail()},
     )
-    filename = f"audit-events-{timezone.localdate():%Y-%m-%d}.csv"
-    response = StreamingHttpResponse(_csv_lines(events.iterator(chunk_size=2000)), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
+    # Reasons are typed by users: csv_lines defuses any that would run as a
+    # formula in a spreadsheet.
+    return csv_download(
+        csv_lines(_CSV_HEADER, _csv_cells(events.iterator(chunk_size=2000))),
+        f"audit-events-{timezone.localdate():%Y-%m-%d}.csv",
+    )
 
 
 _CSV_HEADER = [
@@ -122,33 +108,26 @@ _CSV_HEADER = [
 ]
 
 
-def _csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(_CSV_HEADER)
+def _csv_cells(events: Iterable[AuditEvent]) -> Iterator[tuple[object, ...]]:
     for event in events:
-        yield writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    timezone.localtime(event.occurred_at).isoformat(),
-                    event.actor.username if event.actor else "",
-                    event.actor_label,
-                    event.get_action_display(),
-                    event.object_type,
-                    event.object_id,
-                    event.object_label,
-                    event.young_person_id,
-                    event.reason,
-                    event.request_id,
-                    event.ip_address,
-                )
-            ]
+        yield (
+            timezone.localtime(event.occurred_at).isoformat(),
+            event.actor.username if event.actor else "",
+            event.actor_label,
+            event.get_action_display(),
+            event.object_type,
+            event.object_id,
+            event.object_label,
+            event.young_person_id,
+            event.reason,
+            event.request_id,
+            event.ip_address,
         )
 
 
 def young_person(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has looked at or changed one young person's record."""
-    user = _user(request)
+    user = acting_user(request)
     person = get_young_person_for_audit(user, pk)
     page = Paginator(young_person_audit_events(person), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     response = render(request, "audit/young_person.html", {"nav": "audit", "young_person": person, "page": page})

@@ -3,15 +3,14 @@ case page and the small forms that act on a case. Each checks the role's
 permission (403), then fetches through the scoped helpers (404 alike for
 missing and out of scope); the services check again and do the saving."""
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from lantern.accounts.models import Team, User
 from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
+from lantern.core.csv_export import csv_download, csv_lines
+from lantern.core.views_support import acting_user, posted, require_perm, submit_service
 from lantern.referrals.models import CallInRequest
 from lantern.referrals.selectors import get_request_for_user
 
@@ -73,42 +74,6 @@ from .selectors import (
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    # An empty POST is still a submission: bind the form so that it shows
-    # its "required" errors rather than a blank form.
-    return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names if the form
-    has it, otherwise in the error summary."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _submit(
-    request: HttpRequest, form: Form, save: Callable[[], Any], *, success: str, next_url: str
-) -> HttpResponse | None:
-    """On a valid POST, call the service: a redirect on success, or None (show
-    the form again) when the form or the service refuses."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        save()
-    except ValidationError as error:
-        _add_errors(form, error)
-        return None
-    messages.success(request, success)
-    return redirect(next_url)
-
-
 # ---------------------------------------------------------------------------
 # My caseload
 
@@ -119,7 +84,7 @@ def _page(work: list[OpenWork], number: str | None) -> Page:
 
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not can_view_caseload(user):
         raise PermissionDenied
     today = timezone.localdate()
@@ -188,7 +153,7 @@ def _filtering(request: HttpRequest) -> bool:
 def caseload_export(request: HttpRequest) -> HttpResponseBase:
     """The caseload (`?list=team` for the teams the user manages) as CSV,
     with the filters shown on the page."""
-    user = _user(request)
+    user = acting_user(request)
     if not can_export_caseload(user):
         raise PermissionDenied
     which = "team" if request.GET.get("list") == "team" else "own"
@@ -208,24 +173,7 @@ def caseload_export(request: HttpRequest) -> HttpResponseBase:
         object_label=f"Caseload of user {user.pk} (CSV)",
         detail={"list": which, "young_people": sorted({row.young_person_id for row in rows})},
     )
-    response = StreamingHttpResponse(_caseload_csv(rows), content_type="text/csv")
-    filename = f"caseload-{which}-{today:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-# A cell that starts with one of these is a formula to a spreadsheet.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
+    return csv_download(csv_lines(_CASELOAD_HEADER, _caseload_cells(rows)), f"caseload-{which}-{today:%Y-%m-%d}.csv")
 
 
 _CASELOAD_HEADER = [
@@ -246,30 +194,23 @@ _CASELOAD_HEADER = [
 ]
 
 
-def _caseload_csv(rows: Iterable[CaseloadRow]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(_CASELOAD_HEADER)
+def _caseload_cells(rows: Iterable[CaseloadRow]) -> Iterator[tuple[object, ...]]:
     for row in rows:
-        yield writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    row.young_person_id,
-                    "Restricted record" if row.restricted else row.name,
-                    row.age,
-                    row.team,
-                    row.reason,
-                    row.worker,
-                    row.opened,
-                    row.days_open,
-                    row.tier,
-                    row.direction,
-                    row.last_contact_days,
-                    row.next_review_due.isoformat() if row.next_review_due else "",
-                    "yes" if row.review_overdue else "",
-                    row.overdue_actions,
-                )
-            ]
+        yield (
+            row.young_person_id,
+            "Restricted record" if row.restricted else row.name,
+            row.age,
+            row.team,
+            row.reason,
+            row.worker,
+            row.opened,
+            row.days_open,
+            row.tier,
+            row.direction,
+            row.last_contact_days,
+            row.next_review_due.isoformat() if row.next_review_due else "",
+            "yes" if row.review_overdue else "",
+            row.overdue_actions,
         )
 
 
@@ -279,7 +220,7 @@ def _caseload_csv(rows: Iterable[CaseloadRow]) -> Iterator[str]:
 
 @require_GET
 def team(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not can_view_team(user):
         raise PermissionDenied
     overview = team_overview(user)
@@ -299,7 +240,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 def allocate(request: HttpRequest, request_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not allocating_team_ids(user):
         raise PermissionDenied
     call_in = get_request_for_user(user, request_pk)
@@ -312,24 +253,24 @@ def allocate(request: HttpRequest, request_pk: int) -> HttpResponse:
     if call_in.state != CallInRequest.State.ACCEPTED:
         raise Http404("Only accepted requests are allocated")
     candidates = allocation_candidates(team_id=call_in.service_team_id, young_person_id=call_in.young_person_id)
-    form = AllocationForm(_posted(request), candidates=candidates)
-    case: Case | None = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_allocate(
-                actor=user,
-                request=call_in,
-                worker=form.chosen_worker(),
-                second_worker=form.chosen_second_worker(),
-                young_person_chose_worker=form.cleaned_data["young_person_chose_worker"],
-                over_capacity_reason=form.cleaned_data["over_capacity_reason"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-    if case is not None:
-        messages.success(request, f"The case has been allocated to {case.worker}")
-        return redirect("cases:detail", pk=case.pk)
+    form = AllocationForm(posted(request), candidates=candidates)
+    done = submit_service(
+        request,
+        form,
+        lambda: services.case_allocate(
+            actor=user,
+            request=call_in,
+            worker=form.chosen_worker(),
+            second_worker=form.chosen_second_worker(),
+            young_person_chose_worker=form.cleaned_data["young_person_chose_worker"],
+            over_capacity_reason=form.cleaned_data["over_capacity_reason"],
+            comment=form.cleaned_data["comment"],
+        ),
+        success=lambda case: f"The case has been allocated to {case.worker}",
+        next_url=_case_url,
+    )
+    if done:
+        return done
     if request.method == "GET":
         audit_log(
             actor=user,
@@ -356,13 +297,32 @@ def allocate(request: HttpRequest, request_pk: int) -> HttpResponse:
 
 
 def _case(request: HttpRequest, pk: int, *, page: str) -> Case:
-    user = _user(request)
-    if not user.has_perm(Perm.VIEW_PEOPLE):
-        raise PermissionDenied
+    user = acting_user(request)
+    require_perm(user, Perm.VIEW_PEOPLE)
     case = get_case_for_user(user, pk)
     if request.method == "GET":
         audit_log(actor=user, action=Action.VIEW, obj=case, young_person=case.young_person, detail={"page": page})
     return case
+
+
+def _case_to_act_on(request: HttpRequest, pk: int, *, page: str, perm: str, may: Callable[[User, Case], bool]) -> Case:
+    """The case, for a user who may act on it this way: 403 for a role without
+    `perm` (before anything is looked up), 404 alike for missing and out of
+    scope, 403 when `may` refuses."""
+    user = acting_user(request)
+    require_perm(user, perm)
+    case = _case(request, pk, page=page)
+    if not may(user, case):
+        raise PermissionDenied
+    return case
+
+
+def _allocates(user: User, case: Case) -> bool:
+    return can_allocate(user, case.team_id)
+
+
+def _signs_off(user: User, case: Case) -> bool:
+    return can_sign_off(user, case.team_id)
 
 
 def _case_url(case: Case) -> str:
@@ -371,7 +331,7 @@ def _case_url(case: Case) -> str:
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = _case(request, pk, page="detail")
     today = timezone.localdate()
     history = case_history(case)
@@ -418,19 +378,17 @@ def _case_form_page(
 
 
 def second_worker(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.ALLOCATE_CASE):
-        raise PermissionDenied
-    case = _case(request, pk, page="second_worker")
-    if not can_allocate(user, case.team_id) or not case.is_open:
+    user = acting_user(request)
+    case = _case_to_act_on(request, pk, page="second_worker", perm=Perm.ALLOCATE_CASE, may=_allocates)
+    if not case.is_open:
         raise PermissionDenied
     candidates = [
         c
         for c in allocation_candidates(team_id=case.team_id, young_person_id=case.young_person_id)
         if c.worker.pk != case.worker_id
     ]
-    form = SecondWorkerForm(_posted(request), candidates=candidates, initial={"second_worker": case.second_worker_id})
-    done = _submit(
+    form = SecondWorkerForm(posted(request), candidates=candidates, initial={"second_worker": case.second_worker_id})
+    done = submit_service(
         request,
         form,
         lambda: services.case_set_second_worker(
@@ -453,12 +411,8 @@ def second_worker(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def enduring_worker(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
-    case = _case(request, pk, page="enduring_worker")
-    if not can_record_casework(user, case):
-        raise PermissionDenied
+    user = acting_user(request)
+    case = _case_to_act_on(request, pk, page="enduring_worker", perm=Perm.RECORD_CASEWORK, may=can_record_casework)
     enduring = request.POST.get("enduring_worker") == "yes"
     services.case_set_enduring_worker(actor=user, case=case, enduring_worker=enduring)
     messages.success(
@@ -469,20 +423,16 @@ def enduring_worker(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def social_care_closure(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
-    case = _case(request, pk, page="social_care_closure")
-    if not can_record_casework(user, case):
-        raise PermissionDenied
+    user = acting_user(request)
+    case = _case_to_act_on(request, pk, page="social_care_closure", perm=Perm.RECORD_CASEWORK, may=can_record_casework)
     initial: dict[str, Any] = {}
     if case.social_care_closed_on:
         initial = {
             "closed_on": case.social_care_closed_on,
             "support_continued": "yes" if case.support_continued else "no",
         }
-    form = SocialCareClosureForm(_posted(request), initial=initial)
-    done = _submit(
+    form = SocialCareClosureForm(posted(request), initial=initial)
+    done = submit_service(
         request,
         form,
         lambda: services.case_record_social_care_closure(
@@ -507,14 +457,10 @@ def social_care_closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
-    case = _case(request, pk, page="close")
-    if not can_record_casework(user, case):
-        raise PermissionDenied
-    form = ClosureForm(_posted(request))
-    done = _submit(
+    user = acting_user(request)
+    case = _case_to_act_on(request, pk, page="close", perm=Perm.RECORD_CASEWORK, may=can_record_casework)
+    form = ClosureForm(posted(request))
+    done = submit_service(
         request,
         form,
         lambda: services.case_close(
@@ -539,24 +485,14 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _signer_case(request: HttpRequest, pk: int, page: str) -> Case:
-    user = _user(request)
-    if not user.has_perm(Perm.SIGN_OFF):
-        raise PermissionDenied
-    case = _case(request, pk, page=page)
-    if not can_sign_off(user, case.team_id):
-        raise PermissionDenied
-    return case
-
-
 def closure_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    case = _signer_case(request, pk, "closure_decision")
+    user = acting_user(request)
+    case = _case_to_act_on(request, pk, page="closure_decision", perm=Perm.SIGN_OFF, may=_signs_off)
     closure = services.pending_closure(case)
     if closure is None:
         messages.info(request, "No closure of this case is awaiting sign-off")
         return redirect(_case_url(case))
-    form = DecisionForm(_posted(request))
+    form = DecisionForm(posted(request))
 
     def save() -> Any:
         data = form.cleaned_data
@@ -564,7 +500,7 @@ def closure_decision(request: HttpRequest, pk: int) -> HttpResponse:
         return decide(actor=user, case=case, comment=data["comment"])
 
     approving = request.method == "POST" and request.POST.get("decision") == "approve"
-    done = _submit(
+    done = submit_service(
         request,
         form,
         save,
@@ -588,14 +524,14 @@ def closure_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def over_capacity_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    case = _signer_case(request, pk, "over_capacity_sign_off")
+    user = acting_user(request)
+    case = _case_to_act_on(request, pk, page="over_capacity_sign_off", perm=Perm.SIGN_OFF, may=_signs_off)
     pending = list(case.sign_offs.filter(kind=SignOff.Kind.OVER_CAPACITY, status=SignOff.Status.PENDING))
     if not pending:
         messages.info(request, "No allocation of this case is awaiting sign-off")
         return redirect(_case_url(case))
-    form = SignOffForm(_posted(request))
-    done = _submit(
+    form = SignOffForm(posted(request))
+    done = submit_service(
         request,
         form,
         lambda: services.case_over_capacity_approve(actor=user, case=case, comment=form.cleaned_data["comment"]),
@@ -614,18 +550,14 @@ def over_capacity_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.ALLOCATE_CASE):
-        raise PermissionDenied
-    case = _case(request, pk, page="reopen")
-    if not can_allocate(user, case.team_id):
-        raise PermissionDenied
+    user = acting_user(request)
+    case = _case_to_act_on(request, pk, page="reopen", perm=Perm.ALLOCATE_CASE, may=_allocates)
     if case.is_open:
         messages.info(request, "The case is open")
         return redirect(_case_url(case))
     candidates = allocation_candidates(team_id=case.team_id, young_person_id=case.young_person_id)
-    form = ReopenForm(_posted(request), candidates=candidates, initial={"worker": case.worker_id})
-    done = _submit(
+    form = ReopenForm(posted(request), candidates=candidates, initial={"worker": case.worker_id})
+    done = submit_service(
         request,
         form,
         lambda: services.case_reopen(
@@ -659,7 +591,7 @@ def _capacity_teams(user: User) -> list[Team]:
 
 @require_GET
 def capacity(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not user.has_perm(Perm.MANAGE_REFERENCE_DATA) and not sign_off_team_ids(user):
         raise PermissionDenied
     teams = _capacity_teams(user)
@@ -668,7 +600,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
 
 
 def capacity_edit(request: HttpRequest, team_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not user.has_perm(Perm.MANAGE_REFERENCE_DATA) and not user.has_perm(Perm.SIGN_OFF):
         raise PermissionDenied
     team = get_object_or_404(Team.objects.select_related("capacity"), pk=team_pk, is_active=True)
@@ -676,10 +608,10 @@ def capacity_edit(request: HttpRequest, team_pk: int) -> HttpResponse:
         raise PermissionDenied
     current = getattr(team, "capacity", None) or TeamCapacity(team=team)
     form = CapacityForm(
-        _posted(request),
+        posted(request),
         initial={"families_per_worker": current.families_per_worker, "team_families": current.team_families},
     )
-    done = _submit(
+    done = submit_service(
         request,
         form,
         lambda: services.team_capacity_set(

@@ -4,14 +4,13 @@ or record through the scoped helpers (404 alike for missing and out of
 scope), and audits what it showed or changed."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -21,6 +20,7 @@ from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
 from lantern.cases.models import Case
 from lantern.cases.permissions import can_record_casework, get_case_for_user
+from lantern.core.views_support import acting_user, posted, require_perm, submit_service
 
 from . import selectors, services
 from .forms import (
@@ -41,51 +41,26 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 _FIELD_FOR = {"occurred_at": "occurred_on"}
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    # An empty POST is still a submission: bind the form so that it shows
-    # its "required" errors rather than a blank form.
-    return request.POST if request.method == "POST" else None
-
-
 def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
 def _case_for_reading(request: HttpRequest, case_pk: int) -> Case:
-    user = _user(request)
+    user = acting_user(request)
     if not can_view_casework(user):
         raise PermissionDenied
     return get_case_for_user(user, case_pk)
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the field it names, or in the summary."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            name = _FIELD_FOR.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _submit(
-    request: HttpRequest, form: Form, save: Callable[[], Any], *, success: str, next_url: Callable[[Any], str]
-) -> HttpResponse | None:
-    """On a valid POST, call the service: a redirect on success, or None (show
-    the form again, nothing saved) when the form or the service refuses."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = save()
-    except ValidationError as error:
-        _add_errors(form, error)
-        return None
-    messages.success(request, success)
-    return redirect(next_url(result))
+def _case_to_record_on(user: User, case_pk: int, *, perm: str, may_record: Callable[[User, Case], bool]) -> Case:
+    """A case the user may record on: 403 for a role without `perm` (before
+    the case is looked up), 404 for a case out of scope, 403 for one the user
+    may not record on."""
+    require_perm(user, perm)
+    case = get_case_for_user(user, case_pk)
+    if not may_record(user, case):
+        raise PermissionDenied
+    return case
 
 
 def _audit_view(user: User, case: Case, what: str, **detail: Any) -> None:
@@ -103,6 +78,23 @@ def _case_context(case: Case) -> dict[str, Any]:
     return {"nav": "caseload", "case": case, "young_person": case.young_person, "case_url": case_url(case)}
 
 
+def _form_page(
+    request: HttpRequest, case: Case, form: Form, *, title: str, submit_label: str, back_url: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "contacts/form_page.html",
+        {
+            **_case_context(case),
+            "form": form,
+            "title": title,
+            "submit_label": submit_label,
+            "back_url": back_url,
+            **extra,
+        },
+    )
+
+
 def _team_staff(case: Case, *, exclude: int, keep: list[int] | None = None) -> QuerySet[User]:
     """Colleagues in the case's team who may be named as present (besides
     `exclude`, the person who recorded the contact), and anyone already
@@ -118,7 +110,7 @@ def _team_staff(case: Case, *, exclude: int, keep: list[int] | None = None) -> Q
 
 
 def contact_list(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = _case_for_reading(request, case_pk)
     filters = ContactFilterForm(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -146,14 +138,10 @@ def contact_list(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @GET_AND_POST
 def contact_new(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
-    case = get_case_for_user(user, case_pk)
-    if not can_record_casework(user, case):
-        raise PermissionDenied
+    user = acting_user(request)
+    case = _case_to_record_on(user, case_pk, perm=Perm.RECORD_CASEWORK, may_record=can_record_casework)
     staff = _team_staff(case, exclude=user.pk)
-    form = ContactForm(_posted(request), staff=staff, initial={"occurred_on": timezone.localdate()})
+    form = ContactForm(posted(request), staff=staff, initial={"occurred_on": timezone.localdate()})
 
     def save() -> Any:
         data = form.cleaned_data
@@ -173,12 +161,13 @@ def contact_new(request: HttpRequest, case_pk: int) -> HttpResponse:
             sensitive=data["sensitive"],
         )
 
-    done = _submit(
+    done = submit_service(
         request,
         form,
         save,
         success="Contact recorded",
-        next_url=lambda contact: reverse("contacts:case_contacts", args=[case.pk]),
+        next_url=reverse("contacts:case_contacts", args=[case.pk]),
+        field_for=_FIELD_FOR,
     )
     if done:
         return done
@@ -190,7 +179,7 @@ def contact_new(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not can_view_casework(user):
         raise PermissionDenied
     contact = get_contact_for_user(user, pk)
@@ -217,15 +206,14 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
+    user = acting_user(request)
+    require_perm(user, Perm.RECORD_CASEWORK)
     contact = get_contact_for_user(user, pk)
     case = contact.case
     if not can_record_casework(user, case) or contact.narrative_hidden:
         raise PermissionDenied
     staff = _team_staff(case, exclude=contact.recorded_by_id, keep=[u.pk for u in contact.present_users.all()])
-    form = ContactEditForm(_posted(request), staff=staff, initial=ContactEditForm.initial_for(contact))
+    form = ContactEditForm(posted(request), staff=staff, initial=ContactEditForm.initial_for(contact))
 
     def save() -> Any:
         data = form.cleaned_data
@@ -246,12 +234,13 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             sensitive=data["sensitive"],
         )
 
-    done = _submit(
+    done = submit_service(
         request,
         form,
         save,
         success="Contact changed. The earlier version is kept in its history.",
         next_url=lambda saved: reverse("contacts:detail", args=[saved.pk]),
+        field_for=_FIELD_FOR,
     )
     if done:
         return done
@@ -285,7 +274,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _team_reader(request: HttpRequest) -> User:
     """Formulations and consultation notes are the team's: partners never
     see them, whichever case."""
-    user = _user(request)
+    user = acting_user(request)
     if not (can_view_casework(user) and sees_team_casework(user)):
         raise PermissionDenied
     return user
@@ -318,12 +307,8 @@ def formulation_list(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @GET_AND_POST
 def formulation_new(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_FORMULATION):
-        raise PermissionDenied
-    case = get_case_for_user(user, case_pk)
-    if not can_record_formulation(user, case):
-        raise PermissionDenied
+    user = acting_user(request)
+    case = _case_to_record_on(user, case_pk, perm=Perm.RECORD_FORMULATION, may_record=can_record_formulation)
     revising: Formulation | None = None
     revise_pk = request.GET.get("revise") or request.POST.get("revise")
     if revise_pk and revise_pk.isdigit():
@@ -345,7 +330,7 @@ def formulation_new(request: HttpRequest, case_pk: int) -> HttpResponse:
             name: getattr(revising, name)
             for name in ("presenting", "predisposing", "precipitating", "perpetuating", "protective")
         }
-    form = FormulationForm(_posted(request), initial=initial)
+    form = FormulationForm(posted(request), initial=initial)
 
     def save() -> Any:
         data = form.cleaned_data
@@ -361,26 +346,21 @@ def formulation_new(request: HttpRequest, case_pk: int) -> HttpResponse:
             supersedes=revising,
         )
 
-    done = _submit(
+    done = submit_service(
         request,
         form,
         save,
         success="Formulation recorded",
         next_url=lambda formulation: reverse("contacts:formulation_detail", args=[formulation.pk]),
     )
-    if done:
-        return done
-    return render(
+    return done or _form_page(
         request,
-        "contacts/form_page.html",
-        {
-            **_case_context(case),
-            "form": form,
-            "title": "Revise the formulation" if revising else "Record a formulation",
-            "hidden": {"revise": revising.pk} if revising else {},
-            "submit_label": "Save formulation",
-            "back_url": reverse("contacts:case_formulations", args=[case.pk]),
-        },
+        case,
+        form,
+        title="Revise the formulation" if revising else "Record a formulation",
+        hidden={"revise": revising.pk} if revising else {},
+        submit_label="Save formulation",
+        back_url=reverse("contacts:case_formulations", args=[case.pk]),
     )
 
 
@@ -406,13 +386,9 @@ def formulation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 def consultation_note_new(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_FORMULATION):
-        raise PermissionDenied
-    case = get_case_for_user(user, case_pk)
-    if not can_record_formulation(user, case):
-        raise PermissionDenied
-    form = ConsultationNoteForm(_posted(request), initial={"consulted_on": timezone.localdate()})
+    user = acting_user(request)
+    case = _case_to_record_on(user, case_pk, perm=Perm.RECORD_FORMULATION, may_record=can_record_formulation)
+    form = ConsultationNoteForm(posted(request), initial={"consulted_on": timezone.localdate()})
 
     def save() -> Any:
         data = form.cleaned_data
@@ -425,25 +401,15 @@ def consultation_note_new(request: HttpRequest, case_pk: int) -> HttpResponse:
             agreed_actions=data["agreed_actions"],
         )
 
-    done = _submit(
+    formulations_url = reverse("contacts:case_formulations", args=[case.pk])
+    done = submit_service(request, form, save, success="Consultation note recorded", next_url=formulations_url)
+    return done or _form_page(
         request,
+        case,
         form,
-        save,
-        success="Consultation note recorded",
-        next_url=lambda note: reverse("contacts:case_formulations", args=[case.pk]),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "contacts/form_page.html",
-        {
-            **_case_context(case),
-            "form": form,
-            "title": "Record a consultation",
-            "submit_label": "Save consultation note",
-            "back_url": reverse("contacts:case_formulations", args=[case.pk]),
-        },
+        title="Record a consultation",
+        submit_label="Save consultation note",
+        back_url=formulations_url,
     )
 
 
@@ -452,7 +418,7 @@ def consultation_note_new(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 def joint_working_list(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = _case_for_reading(request, case_pk)
     records = selectors.case_joint_working(user, case)
     _audit_view(user, case, "Joint working", records=[record.pk for record in records])
@@ -465,13 +431,9 @@ def joint_working_list(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @GET_AND_POST
 def joint_working_new(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
-    case = get_case_for_user(user, case_pk)
-    if not can_record_casework(user, case):
-        raise PermissionDenied
-    form = JointWorkingForm(_posted(request), initial={"worked_on": timezone.localdate()})
+    user = acting_user(request)
+    case = _case_to_record_on(user, case_pk, perm=Perm.RECORD_CASEWORK, may_record=can_record_casework)
+    form = JointWorkingForm(posted(request), initial={"worked_on": timezone.localdate()})
 
     def save() -> Any:
         data = form.cleaned_data
@@ -485,23 +447,13 @@ def joint_working_new(request: HttpRequest, case_pk: int) -> HttpResponse:
             outcome=data["outcome"],
         )
 
-    done = _submit(
+    joint_working_url = reverse("contacts:case_joint_working", args=[case.pk])
+    done = submit_service(request, form, save, success="Joint working recorded", next_url=joint_working_url)
+    return done or _form_page(
         request,
+        case,
         form,
-        save,
-        success="Joint working recorded",
-        next_url=lambda record: reverse("contacts:case_joint_working", args=[case.pk]),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "contacts/form_page.html",
-        {
-            **_case_context(case),
-            "form": form,
-            "title": "Record joint working",
-            "submit_label": "Save joint working",
-            "back_url": reverse("contacts:case_joint_working", args=[case.pk]),
-        },
+        title="Record joint working",
+        submit_label="Save joint working",
+        back_url=joint_working_url,
     )

@@ -9,13 +9,15 @@ the user's to manage gets 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from lantern.accounts.models import User
 from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
+from lantern.core.views_support import acting_user, posted, require_perm, show_service_errors, submit_service
 
 from .access_forms import (
     AllowListForm,
@@ -25,7 +27,6 @@ from .access_forms import (
     RestrictionReviewForm,
     ShareForm,
     ShareRevokeForm,
-    add_service_errors,
 )
 from .access_services import (
     BreakGlassRefused,
@@ -41,27 +42,12 @@ from .models import RecordRestriction, RecordShare, YoungPerson
 from .permissions import Access, can_manage_restriction, get_young_person_for_user
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
-    # An empty POST is still a submission: it must bind the form and show
-    # "required" errors, not silently render a blank form.
-    return request.POST if request.method == "POST" else None
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _require_perm(user: User, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
-
-
 def _audit_view(user: User, young_person: YoungPerson, page: str) -> None:
     audit_log(actor=user, action=Action.VIEW, obj=young_person, detail={"page": page})
 
 
 def _managed_restriction(user: User, pk: int) -> tuple[YoungPerson, RecordRestriction]:
-    _require_perm(user, Perm.RESTRICT_RECORD)
+    require_perm(user, Perm.RESTRICT_RECORD)
     young_person, _access = get_young_person_for_user(user, pk)
     restriction = getattr(young_person, "restriction", None)
     if restriction is None:
@@ -74,46 +60,47 @@ def _managed_restriction(user: User, pk: int) -> tuple[YoungPerson, RecordRestri
 def restriction(request: HttpRequest, pk: int) -> HttpResponse:
     """Restrict a record, or (for the restriction's manager) see and change
     who is on its allow-list."""
-    user = _user(request)
-    _require_perm(user, Perm.RESTRICT_RECORD)
+    user = acting_user(request)
+    require_perm(user, Perm.RESTRICT_RECORD)
     young_person, _access = get_young_person_for_user(user, pk)
     current = getattr(young_person, "restriction", None)
+    restriction_url = reverse("people:restriction", args=[young_person.pk])
     if current is None:
         form: RestrictionForm | AllowListForm = RestrictionForm(
-            _posted(request), young_person=young_person, manager=user
+            posted(request), young_person=young_person, manager=user
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                record_restrict(
-                    actor=user,
-                    young_person=young_person,
-                    reason=form.cleaned_data["reason"],
-                    allowed_users=form.cleaned_data["allowed_users"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "The record is restricted")
-                return redirect("people:restriction", pk=young_person.pk)
+        done = submit_service(
+            request,
+            form,
+            lambda: record_restrict(
+                actor=user,
+                young_person=young_person,
+                reason=form.cleaned_data["reason"],
+                allowed_users=form.cleaned_data["allowed_users"],
+            ),
+            success="The record is restricted",
+            next_url=restriction_url,
+        )
     else:
         if not can_manage_restriction(user, young_person):
             raise PermissionDenied
         form = AllowListForm(
-            _posted(request),
+            posted(request),
             young_person=young_person,
             manager=user,
             initial={"allowed_users": list(current.allowed_users.values_list("pk", flat=True))},
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                restriction_update_allow_list(
-                    actor=user, restriction=current, allowed_users=form.cleaned_data["allowed_users"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Who may see the record has been updated")
-                return redirect("people:restriction", pk=young_person.pk)
+        done = submit_service(
+            request,
+            form,
+            lambda: restriction_update_allow_list(
+                actor=user, restriction=current, allowed_users=form.cleaned_data["allowed_users"]
+            ),
+            success="Who may see the record has been updated",
+            next_url=restriction_url,
+        )
+    if done:
+        return done
     if request.method == "GET":
         _audit_view(user, young_person, "restriction")
     allowed = list(current.allowed_users.order_by("first_name", "last_name")) if current is not None else []
@@ -132,9 +119,9 @@ def restriction(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def restriction_review_page(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     young_person, current = _managed_restriction(user, pk)
-    form = RestrictionReviewForm(_posted(request))
+    form = RestrictionReviewForm(posted(request))
     if request.method == "POST" and form.is_valid():
         restriction_review(actor=user, restriction=current, note=form.cleaned_data["note"])
         due = current.review_due_on
@@ -156,18 +143,17 @@ def restriction_review_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def restriction_remove_page(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     young_person, current = _managed_restriction(user, pk)
-    form = RestrictionRemoveForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            restriction_remove(actor=user, restriction=current, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The restriction has been lifted")
-            return redirect("people:detail", pk=young_person.pk)
-    return render(
+    form = RestrictionRemoveForm(posted(request))
+    done = submit_service(
+        request,
+        form,
+        lambda: restriction_remove(actor=user, restriction=current, reason=form.cleaned_data["reason"]),
+        success="The restriction has been lifted",
+        next_url=reverse("people:detail", args=[young_person.pk]),
+    )
+    return done or render(
         request,
         "people/access/restriction_remove.html",
         {"nav": "people", "young_person": young_person, "restriction": current, "form": form},
@@ -175,13 +161,13 @@ def restriction_remove_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require_perm(user, Perm.BREAK_GLASS)
+    user = acting_user(request)
+    require_perm(user, Perm.BREAK_GLASS)
     young_person, access = get_young_person_for_user(user, pk)
     if access is not Access.STUB:
         # Nothing to break: the user already sees the record in full.
         raise PermissionDenied
-    form = BreakGlassForm(_posted(request))
+    form = BreakGlassForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             granted = break_glass_grant(
@@ -193,7 +179,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
         except BreakGlassRefused as refused:
             form.add_error("password", str(refused))
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -207,7 +193,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _shareable(user: User, pk: int) -> YoungPerson:
-    _require_perm(user, Perm.SHARE_RECORD)
+    require_perm(user, Perm.SHARE_RECORD)
     young_person, access = get_young_person_for_user(user, pk)
     if access is not Access.FULL:
         raise PermissionDenied
@@ -216,23 +202,24 @@ def _shareable(user: User, pk: int) -> YoungPerson:
 
 def shares(request: HttpRequest, pk: int) -> HttpResponse:
     """The partner organisations a record is shared with, and a form to share it."""
-    user = _user(request)
+    user = acting_user(request)
     young_person = _shareable(user, pk)
-    form = ShareForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            share = record_share(
-                actor=user,
-                young_person=young_person,
-                organisation=form.cleaned_data["organisation"],
-                agreement=form.cleaned_data["agreement"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The record is shared with {share.organisation}")
-            return redirect("people:shares", pk=young_person.pk)
+    form = ShareForm(posted(request))
+    done = submit_service(
+        request,
+        form,
+        lambda: record_share(
+            actor=user,
+            young_person=young_person,
+            organisation=form.cleaned_data["organisation"],
+            agreement=form.cleaned_data["agreement"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=lambda share: f"The record is shared with {share.organisation}",
+        next_url=reverse("people:shares", args=[young_person.pk]),
+    )
+    if done:
+        return done
     if request.method == "GET":
         _audit_view(user, young_person, "shares")
     all_shares = list(
@@ -254,7 +241,7 @@ def shares(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def share_revoke(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     young_person = _shareable(user, pk)
     share = (
         RecordShare.objects.filter(young_person=young_person, pk=share_pk, revoked_at__isnull=True)
@@ -263,16 +250,15 @@ def share_revoke(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
     )
     if share is None:
         raise Http404("No such share")
-    form = ShareRevokeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_share_revoke(actor=user, share=share, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The record is no longer shared with {share.organisation}")
-            return redirect("people:shares", pk=young_person.pk)
-    return render(
+    form = ShareRevokeForm(posted(request))
+    done = submit_service(
+        request,
+        form,
+        lambda: record_share_revoke(actor=user, share=share, reason=form.cleaned_data["reason"]),
+        success=f"The record is no longer shared with {share.organisation}",
+        next_url=reverse("people:shares", args=[young_person.pk]),
+    )
+    return done or render(
         request,
         "people/access/share_revoke.html",
         {"nav": "people", "young_person": young_person, "share": share, "form": form},

@@ -5,24 +5,24 @@ out of scope)."""
 
 import mimetypes
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Q
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from lantern.accounts.models import User
 from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
 from lantern.core.chronology import events_for
 from lantern.core.person_panels import panels_for
+from lantern.core.views_support import acting_user, posted, require_perm, show_service_errors, submit_service
 
 from . import services
 from .forms import (
@@ -68,52 +68,11 @@ SEARCH_MESSAGES = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    # An empty POST is still a submission: bind the form so that it shows
-    # its "required" errors rather than a blank form.
-    return request.POST if request.method == "POST" else None
-
-
-def _require(user: User, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names if the form
-    has it, otherwise in the error summary."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _submit(
-    request: HttpRequest, form: Form, save: Callable[[], Any], *, success: str | Callable[[Any], str], next_url: str
-) -> HttpResponse | None:
-    """On a valid POST, call the service: a redirect on success, or None (show
-    the form again) when the form or the service refuses."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = save()
-    except ValidationError as error:
-        _add_errors(form, error)
-        return None
-    messages.success(request, success(result) if callable(success) else success)
-    return redirect(next_url)
-
-
 def _full_record(request: HttpRequest, pk: int, *, perm: str, page: str) -> YoungPerson:
     """A young person the user may see in full and act on with this permission.
     A stub (restricted record) is not enough to change anything: 404 alike."""
-    user = _user(request)
-    _require(user, perm)
+    user = acting_user(request)
+    require_perm(user, perm)
     young_person, access = get_young_person_for_user(user, pk)
     if access is not Access.FULL:
         raise Http404("No such young person")
@@ -128,8 +87,8 @@ def _full_record(request: HttpRequest, pk: int, *, perm: str, page: str) -> Youn
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(user, Perm.SEARCH_PEOPLE)
+    user = acting_user(request)
+    require_perm(user, Perm.SEARCH_PEOPLE)
     query = request.GET.get("q", "")[:200]
     searched = "q" in request.GET
     parsed = classify_query(query)
@@ -196,9 +155,9 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(user, Perm.ADD_PERSON)
-    form = YoungPersonCreateForm(_posted(request), user=user)
+    user = acting_user(request)
+    require_perm(user, Perm.ADD_PERSON)
+    form = YoungPersonCreateForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         fields = form.record_fields()
         if not form.cleaned_data["confirm"]:
@@ -248,7 +207,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 **fields,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         except IntegrityError:
             form.add_error(None, "Another record with the same identifier was saved just now: search for it first")
         else:
@@ -280,12 +239,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["nhs_number"] = young_person.nhs_number or ""
     initial["upn"] = young_person.upn or ""
     initial["council_person_id"] = young_person.council_person_id or ""
-    form = YoungPersonForm(_posted(request), initial=initial, instance=young_person)
+    form = YoungPersonForm(posted(request), initial=initial, instance=young_person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.young_person_update(actor=_user(request), young_person=young_person, **form.record_fields())
+            services.young_person_update(actor=acting_user(request), young_person=young_person, **form.record_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         except IntegrityError:
             form.add_error(None, "Another record with the same identifier was saved just now")
         else:
@@ -310,8 +269,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require(user, Perm.VIEW_PEOPLE)
+    user = acting_user(request)
+    require_perm(user, Perm.VIEW_PEOPLE)
     young_person, access = get_young_person_for_user(user, pk)
     audit_log(actor=user, action=Action.VIEW, obj=young_person, detail={"access": access.value})
     if access is not Access.FULL:
@@ -367,8 +326,8 @@ def _nhs_display(nhs_number: str | None) -> str:
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """The photo, streamed only after the same checks as the record: photos
     are never served from a public folder."""
-    user = _user(request)
-    _require(user, Perm.VIEW_PHOTO)
+    user = acting_user(request)
+    require_perm(user, Perm.VIEW_PHOTO)
     young_person, access = get_young_person_for_user(user, pk)
     if access is not Access.FULL or not young_person.photo:
         raise Http404("No photo")
@@ -385,11 +344,13 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 
 def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="photo_upload")
-    form = PhotoForm(_posted(request), request.FILES or None)
-    done = _submit(
+    form = PhotoForm(posted(request), request.FILES or None)
+    done = submit_service(
         request,
         form,
-        lambda: services.photo_set(actor=_user(request), young_person=young_person, photo=form.cleaned_data["photo"]),
+        lambda: services.photo_set(
+            actor=acting_user(request), young_person=young_person, photo=form.cleaned_data["photo"]
+        ),
         success="The photo has been saved",
         next_url=_person_url(young_person),
     )
@@ -434,11 +395,11 @@ def _form_page(
 
 def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="alias_add")
-    form = AliasForm(_posted(request))
-    done = _submit(
+    form = AliasForm(posted(request))
+    done = submit_service(
         request,
         form,
-        lambda: services.alias_add(actor=_user(request), young_person=young_person, **form.cleaned_data),
+        lambda: services.alias_add(actor=acting_user(request), young_person=young_person, **form.cleaned_data),
         success="The name has been added",
         next_url=_person_url(young_person),
     )
@@ -455,18 +416,20 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
 def alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="alias_remove")
     alias = get_object_or_404(young_person.aliases, pk=alias_pk)
-    services.alias_remove(actor=_user(request), alias=alias)
+    services.alias_remove(actor=acting_user(request), alias=alias)
     messages.success(request, f"{alias.name} has been removed")
     return redirect("people:detail", pk=young_person.pk)
 
 
 def legal_status_add(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="legal_status_add")
-    form = LegalStatusForm(_posted(request))
-    done = _submit(
+    form = LegalStatusForm(posted(request))
+    done = submit_service(
         request,
         form,
-        lambda: services.legal_status_record(actor=_user(request), young_person=young_person, **form.cleaned_data),
+        lambda: services.legal_status_record(
+            actor=acting_user(request), young_person=young_person, **form.cleaned_data
+        ),
         success="The legal status has been recorded",
         next_url=_person_url(young_person),
     )
@@ -480,9 +443,9 @@ def legal_status_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="relationship_add")
-    form = RelationshipForm(_posted(request))
+    form = RelationshipForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         adult = other = None
@@ -510,7 +473,7 @@ def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
                     started_on=data["started_on"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, "The relationship has been added")
                 return redirect("people:detail", pk=young_person.pk)
@@ -525,12 +488,12 @@ def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def adult_create(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="adult_create")
-    form = AdultForm(_posted(request))
-    done = _submit(
+    form = AdultForm(posted(request))
+    done = submit_service(
         request,
         form,
         lambda: services.adult_create(
-            actor=_user(request),
+            actor=acting_user(request),
             young_person=young_person,
             relationship_kind=form.cleaned_data["relationship_kind"],
             has_parental_responsibility=form.cleaned_data["has_parental_responsibility"],
@@ -543,8 +506,8 @@ def adult_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def adult_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require(user, Perm.VIEW_PEOPLE)
+    user = acting_user(request)
+    require_perm(user, Perm.VIEW_PEOPLE)
     adult = get_adult_for_user(user, pk)
     audit_log(actor=user, action=Action.VIEW, obj=adult)
     return render(
@@ -574,7 +537,7 @@ def _relationship_of(request: HttpRequest, young_person: YoungPerson, relationsh
             if relationship.young_person_id == young_person.pk
             else relationship.young_person_id
         )
-        if other not in fully_visible_pks(_user(request), [other] if other else []):
+        if other not in fully_visible_pks(acting_user(request), [other] if other else []):
             raise Http404("No such relationship")
     return relationship
 
@@ -605,11 +568,11 @@ def _relationship_change(
     different form and service (the form's one field is the service's argument)."""
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page=page)
     relationship = _relationship_of(request, young_person, relationship_pk)
-    form = form_class(_posted(request))
-    done = _submit(
+    form = form_class(posted(request))
+    done = submit_service(
         request,
         form,
-        lambda: service(actor=_user(request), relationship=relationship, **form.cleaned_data),
+        lambda: service(actor=acting_user(request), relationship=relationship, **form.cleaned_data),
         success=success,
         next_url=_person_url(young_person),
     )
@@ -653,9 +616,9 @@ def relationship_remove(request: HttpRequest, pk: int, relationship_pk: int) -> 
 def household_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a young person in a household: a relative's that the user can see,
     or a new one."""
-    user = _user(request)
+    user = acting_user(request)
     young_person = _full_record(request, pk, perm=Perm.CHANGE_PERSON, page="household_add")
-    form = HouseholdAddForm(_posted(request), households=list(related_households(user=user, young_person=young_person)))
+    form = HouseholdAddForm(posted(request), households=list(related_households(user=user, young_person=young_person)))
 
     def save() -> Household:
         existing = form.existing
@@ -671,7 +634,7 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
             young_people=[young_person],
         )
 
-    done = _submit(
+    done = submit_service(
         request,
         form,
         save,
@@ -693,8 +656,8 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _household(request: HttpRequest, pk: int, *, perm: str) -> Household:
-    user = _user(request)
-    _require(user, perm)
+    user = acting_user(request)
+    require_perm(user, perm)
     return get_household_for_user(user, pk)
 
 
@@ -703,7 +666,7 @@ def _household_url(household: Household) -> str:
 
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     household = _household(request, pk, perm=Perm.VIEW_PEOPLE)
     record = household_record(user=user, household=household)
     # A household is not one young person's record: every member is named
@@ -717,11 +680,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def household_adult_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     household = _household(request, pk, perm=Perm.CHANGE_PERSON)
     adults = household_adult_candidates(user=user, household=household)
-    form = HouseholdAdultChoiceForm(_posted(request), adults=adults)
-    done = _submit(
+    form = HouseholdAdultChoiceForm(posted(request), adults=adults)
+    done = submit_service(
         request,
         form,
         lambda: services.household_member_add(actor=user, household=household, adult=form.cleaned_data["adult"]),
@@ -745,10 +708,10 @@ def household_adult_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def household_adult_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     household = _household(request, pk, perm=Perm.CHANGE_PERSON)
-    form = HouseholdAdultForm(_posted(request))
-    done = _submit(
+    form = HouseholdAdultForm(posted(request))
+    done = submit_service(
         request,
         form,
         lambda: services.household_adult_create(actor=user, household=household, **form.adult_fields()),
@@ -762,7 +725,7 @@ def household_adult_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def household_young_person_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     household = _household(request, pk, perm=Perm.CHANGE_PERSON)
     # Only members the user sees in full can be taken out: 404 alike for the rest.
     young_person = get_object_or_404(
@@ -777,7 +740,7 @@ def household_young_person_remove(request: HttpRequest, pk: int, member_pk: int)
 
 @require_POST
 def household_adult_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     household = _household(request, pk, perm=Perm.CHANGE_PERSON)
     adult = get_object_or_404(household.adults, pk=member_pk)
     services.household_member_remove(actor=user, household=household, adult=adult)

@@ -6,13 +6,13 @@ then whether this user may change this case (403). Every page showing a
 young person's plans is audited; every change goes through services.py."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from lantern.audit.services import Action as AuditAction
 from lantern.audit.services import audit_log
 from lantern.cases.models import Case
 from lantern.cases.permissions import can_record_casework, get_case_for_user
+from lantern.core.views_support import acting_user, posted, require_perm, submit_service
 
 from . import services
 from .forms import (
@@ -39,7 +40,7 @@ from .forms import (
     SignOffForm,
     TransitionPlanForm,
 )
-from .models import Plan, TransitionPlan
+from .models import Action, Goal, Plan, SafetyMapEntry, TransitionPlan
 from .permissions import (
     can_change_plan,
     can_sign_off,
@@ -53,45 +54,10 @@ from .permissions import (
 from .selectors import case_plans_overview, case_reviews, plan_record
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    # An empty POST is still a submission: bind the form so that it shows
-    # its "required" errors rather than a blank form.
-    return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the field it names, or in the summary."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _submit(
-    request: HttpRequest, form: Form, save: Callable[[], Any], *, success: str, next_url: str
-) -> HttpResponse | None:
-    """On a valid POST, call the service: a redirect on success, or None (show
-    the form again, nothing saved) when the form or the service refuses."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        save()
-    except ValidationError as error:
-        _add_errors(form, error)
-        return None
-    messages.success(request, success)
-    return redirect(next_url)
-
-
 def _audit_view(request: HttpRequest, case: Case, page: str, obj: Any = None) -> None:
     if request.method == "GET":
         audit_log(
-            actor=_user(request),
+            actor=acting_user(request),
             action=AuditAction.VIEW,
             obj=obj or case,
             young_person=case.young_person,
@@ -100,15 +66,14 @@ def _audit_view(request: HttpRequest, case: Case, page: str, obj: Any = None) ->
 
 
 def _readable_case(request: HttpRequest, case_pk: int) -> Case:
-    if not can_view_plans(_user(request)):
+    if not can_view_plans(acting_user(request)):
         raise PermissionDenied
-    return get_case_for_user(_user(request), case_pk)
+    return get_case_for_user(acting_user(request), case_pk)
 
 
 def _writable_case(request: HttpRequest, case_pk: int) -> Case:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
+    user = acting_user(request)
+    require_perm(user, Perm.RECORD_CASEWORK)
     case = get_case_for_user(user, case_pk)
     if not can_record_casework(user, case):
         raise PermissionDenied
@@ -116,19 +81,31 @@ def _writable_case(request: HttpRequest, case_pk: int) -> Case:
 
 
 def _readable_plan(request: HttpRequest, pk: int) -> Plan:
-    if not can_view_plans(_user(request)):
+    if not can_view_plans(acting_user(request)):
         raise PermissionDenied
-    return get_plan_for_user(_user(request), pk)
+    return get_plan_for_user(acting_user(request), pk)
 
 
 def _writable_plan(request: HttpRequest, pk: int) -> Plan:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
+    user = acting_user(request)
+    require_perm(user, Perm.RECORD_CASEWORK)
     plan = get_plan_for_user(user, pk)
     if not can_record_casework(user, plan.case):
         raise PermissionDenied
     return plan
+
+
+def _writable_plan_part[PartT: (Goal, Action, SafetyMapEntry)](
+    request: HttpRequest, get_for_user: Callable[[User, int], PartT], pk: int
+) -> PartT:
+    """A goal, action or safety map entry the user may change: like
+    _writable_plan, for the part's plan."""
+    user = acting_user(request)
+    require_perm(user, Perm.RECORD_CASEWORK)
+    part = get_for_user(user, pk)
+    if not can_record_casework(user, part.plan.case):
+        raise PermissionDenied
+    return part
 
 
 def _plans_url(case: Case) -> str:
@@ -180,7 +157,7 @@ def _form_page(
 
 @require_GET
 def case_plans(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = _readable_case(request, case_pk)
     overview = case_plans_overview(user, case)
     _audit_view(request, case, "case_plans")
@@ -200,22 +177,15 @@ def case_plans(request: HttpRequest, case_pk: int) -> HttpResponse:
 def plan_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _writable_case(request, case_pk)
     _audit_view(request, case, "plan_new")
-    form = PlanForm(_posted(request), tier=services.latest_tier(case), initial={"kind": request.GET.get("kind")})
-    created: list[Plan] = []
-
-    def save() -> None:
-        created.append(services.plan_create(actor=_user(request), case=case, **form.cleaned_data))
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            plan = created[0]
-            messages.success(request, f"The {plan.get_kind_display().lower()} has been started as a draft")
-            return redirect(_plan_url(plan))
-    return _form_page(
+    form = PlanForm(posted(request), tier=services.latest_tier(case), initial={"kind": request.GET.get("kind")})
+    done = submit_service(
+        request,
+        form,
+        lambda: services.plan_create(actor=acting_user(request), case=case, **form.cleaned_data),
+        success=lambda plan: f"The {plan.get_kind_display().lower()} has been started as a draft",
+        next_url=_plan_url,
+    )
+    return done or _form_page(
         request,
         case,
         form,
@@ -234,7 +204,7 @@ def plan_new(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     plan = _readable_plan(request, pk)
     record = plan_record(plan)
     _audit_view(request, plan.case, "plan", obj=plan)
@@ -258,7 +228,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     try:
-        services.plan_submit_for_sign_off(actor=_user(request), plan=plan)
+        services.plan_submit_for_sign_off(actor=acting_user(request), plan=plan)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
@@ -268,14 +238,13 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.SIGN_OFF):
-        raise PermissionDenied
+    user = acting_user(request)
+    require_perm(user, Perm.SIGN_OFF)
     plan = get_plan_for_user(user, pk)
     if not is_case_team_manager(user, plan.case):
         raise PermissionDenied
     _audit_view(request, plan.case, "plan_sign_off", obj=plan)
-    form = SignOffForm(_posted(request))
+    form = SignOffForm(posted(request))
 
     def save() -> None:
         data = form.cleaned_data
@@ -285,7 +254,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             services.plan_return_for_changes(actor=user, plan=plan, comment=data["comment"])
 
     decision = request.POST.get("decision") if request.method == "POST" else None
-    done = _submit(
+    done = submit_service(
         request,
         form,
         save,
@@ -319,11 +288,11 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 def end(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     _audit_view(request, plan.case, "plan_end", obj=plan)
-    form = PlanEndForm(_posted(request))
-    done = _submit(
+    form = PlanEndForm(posted(request))
+    done = submit_service(
         request,
         form,
-        lambda: services.plan_end(actor=_user(request), plan=plan, reason=form.cleaned_data["reason"]),
+        lambda: services.plan_end(actor=acting_user(request), plan=plan, reason=form.cleaned_data["reason"]),
         success="The plan has ended",
         next_url=_plan_url(plan),
     )
@@ -342,14 +311,14 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 def safety_map_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     _audit_view(request, plan.case, "safety_map_add", obj=plan)
-    form = SafetyMapEntryForm(_posted(request))
+    form = SafetyMapEntryForm(posted(request))
     intro = "Map the places and people where the young person feels safe or unsafe, and who they can contact."
     if plan.status == Plan.Status.APPROVED:
         intro += " Changing an approved plan sends it back to a team manager for sign-off."
-    done = _submit(
+    done = submit_service(
         request,
         form,
-        lambda: services.safety_map_entry_add(actor=_user(request), plan=plan, **form.cleaned_data),
+        lambda: services.safety_map_entry_add(actor=acting_user(request), plan=plan, **form.cleaned_data),
         success="The safety map has been updated",
         next_url=_plan_url(plan) + "#safety-map",
     )
@@ -360,12 +329,8 @@ def safety_map_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def safety_map_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
-    entry = get_safety_map_entry_for_user(user, entry_pk)
-    if not can_record_casework(user, entry.plan.case):
-        raise PermissionDenied
+    user = acting_user(request)
+    entry = _writable_plan_part(request, get_safety_map_entry_for_user, entry_pk)
     try:
         services.safety_map_entry_remove(actor=user, entry=entry)
     except ValidationError as error:
@@ -379,11 +344,11 @@ def safety_map_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     _audit_view(request, plan.case, "goal_add", obj=plan)
-    form = GoalForm(_posted(request))
-    done = _submit(
+    form = GoalForm(posted(request))
+    done = submit_service(
         request,
         form,
-        lambda: services.goal_add(actor=_user(request), plan=plan, **form.cleaned_data),
+        lambda: services.goal_add(actor=acting_user(request), plan=plan, **form.cleaned_data),
         success="The goal has been added",
         next_url=_plan_url(plan) + "#goals",
     )
@@ -394,15 +359,11 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def goal_status(request: HttpRequest, goal_pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
-    goal = get_goal_for_user(user, goal_pk)
-    if not can_record_casework(user, goal.plan.case):
-        raise PermissionDenied
+    user = acting_user(request)
+    goal = _writable_plan_part(request, get_goal_for_user, goal_pk)
     _audit_view(request, goal.plan.case, "goal_status", obj=goal.plan)
-    form = GoalStatusForm(_posted(request), initial={"status": goal.status})
-    done = _submit(
+    form = GoalStatusForm(posted(request), initial={"status": goal.status})
+    done = submit_service(
         request,
         form,
         lambda: services.goal_update_status(actor=user, goal=goal, status=form.cleaned_data["status"]),
@@ -431,14 +392,16 @@ def _action_owners(case: Case) -> QuerySet[User]:
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     _audit_view(request, plan.case, "action_new", obj=plan)
-    form = ActionForm(_posted(request), goals=plan.goals.all(), owners=_action_owners(plan.case))
+    form = ActionForm(posted(request), goals=plan.goals.all(), owners=_action_owners(plan.case))
 
     def save() -> None:
         data = dict(form.cleaned_data)
         data.pop("owner_kind")
-        services.action_add(actor=_user(request), plan=plan, **data)
+        services.action_add(actor=acting_user(request), plan=plan, **data)
 
-    done = _submit(request, form, save, success="The action has been added", next_url=_plan_url(plan) + "#actions")
+    done = submit_service(
+        request, form, save, success="The action has been added", next_url=_plan_url(plan) + "#actions"
+    )
     return done or _form_page(
         request,
         plan.case,
@@ -450,15 +413,11 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def action_status(request: HttpRequest, action_pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.has_perm(Perm.RECORD_CASEWORK):
-        raise PermissionDenied
-    action = get_action_for_user(user, action_pk)
-    if not can_record_casework(user, action.plan.case):
-        raise PermissionDenied
+    user = acting_user(request)
+    action = _writable_plan_part(request, get_action_for_user, action_pk)
     _audit_view(request, action.plan.case, "action_status", obj=action.plan)
-    form = ActionStatusForm(_posted(request), initial={"status": action.status})
-    done = _submit(
+    form = ActionStatusForm(posted(request), initial={"status": action.status})
+    done = submit_service(
         request,
         form,
         lambda: services.action_update_status(actor=user, action=action, status=form.cleaned_data["status"]),
@@ -479,11 +438,11 @@ def action_status(request: HttpRequest, action_pk: int) -> HttpResponse:
 def review_new(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     _audit_view(request, plan.case, "review_new", obj=plan)
-    form = ReviewForm(_posted(request), interval=plan.review_interval_days, initial={"held_on": timezone.localdate()})
-    done = _submit(
+    form = ReviewForm(posted(request), interval=plan.review_interval_days, initial={"held_on": timezone.localdate()})
+    done = submit_service(
         request,
         form,
-        lambda: services.review_record(actor=_user(request), plan=plan, **form.cleaned_data),
+        lambda: services.review_record(actor=acting_user(request), plan=plan, **form.cleaned_data),
         success="The review has been recorded",
         next_url=_plan_url(plan) + "#reviews",
     )
@@ -512,11 +471,11 @@ def feedback_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     review_pk = request.GET.get("review")
     if review_pk and review_pk.isdigit():
         initial |= {"review": int(review_pk), "occasion": "review"}
-    form = FeedbackForm(_posted(request), reviews=reviews, initial=initial)
-    done = _submit(
+    form = FeedbackForm(posted(request), reviews=reviews, initial=initial)
+    done = submit_service(
         request,
         form,
-        lambda: services.feedback_record(actor=_user(request), case=case, **form.cleaned_data),
+        lambda: services.feedback_record(actor=acting_user(request), case=case, **form.cleaned_data),
         success="The feedback has been recorded",
         next_url=_plans_url(case) + "#feedback",
     )
@@ -537,11 +496,11 @@ def transition(request: HttpRequest, case_pk: int) -> HttpResponse:
     initial = {}
     if existing is not None:
         initial = {name: getattr(existing, name) for name in services.TRANSITION_FIELDS}
-    form = TransitionPlanForm(_posted(request), initial=initial)
-    done = _submit(
+    form = TransitionPlanForm(posted(request), initial=initial)
+    done = submit_service(
         request,
         form,
-        lambda: services.transition_plan_save(actor=_user(request), case=case, **form.cleaned_data),
+        lambda: services.transition_plan_save(actor=acting_user(request), case=case, **form.cleaned_data),
         success="The transition plan has been saved",
         next_url=_plans_url(case) + "#transition",
     )

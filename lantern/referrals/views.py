@@ -6,16 +6,13 @@ Each page checks the role's permission (403), then fetches through the scoped
 selectors (404 alike for missing and out of scope). Every page that shows
 young people's details is audited."""
 
-import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -25,6 +22,8 @@ from lantern.accounts.models import User
 from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
 from lantern.cases.permissions import can_allocate
+from lantern.core.csv_export import csv_download, csv_lines
+from lantern.core.views_support import acting_user, posted, submit_service
 from lantern.people.permissions import Access, fully_visible_young_people, get_young_person_for_user
 from lantern.people.selectors import QueryKind, classify_query, young_person_search
 
@@ -50,19 +49,10 @@ from .permissions import (
 State = CallInRequest.State
 PAGE_SIZE = 50
 EXPORT_BATCH = 500
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SEARCH_MESSAGES = {
     QueryKind.TOO_SHORT: "Enter at least 2 letters of a name, a date of birth like 3/4/2010, or an identifier",
     QueryKind.INVALID_DATE: "Enter a real date of birth, like 3/4/2010",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
 
 
 def _require(allowed: bool) -> None:
@@ -70,26 +60,8 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the field it names, or in the summary."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _save(form: Form, save: Callable[[], Any]) -> bool:
-    """Call the service for a valid form; False (errors on the form) if the
-    form or the service refuses."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as error:
-        _add_errors(form, error)
-        return False
-    return True
+def _detail_url(call_in: CallInRequest) -> str:
+    return reverse("referrals:detail", args=[call_in.pk])
 
 
 def _screening_url(young_person_id: int, request_pk: int) -> str:
@@ -120,7 +92,7 @@ def _filtered(request: HttpRequest, user: User) -> tuple[RequestFilterForm, Any,
 
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require(can_use_requests(user))
     form, requests, filters = _filtered(request, user)
     page = Paginator(selectors.with_list_relations(requests), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -152,16 +124,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
-
-
 _CSV_HEADER = [
     "request_id",
     "young_person_id",
@@ -185,32 +147,25 @@ def _batches(requests: Iterable[CallInRequest]) -> Iterator[list[CallInRequest]]
         yield batch
 
 
-def _csv_lines(requests: Iterable[CallInRequest], settings: TimescaleSettings) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(_CSV_HEADER)
+def _csv_cells(requests: Iterable[CallInRequest], settings: TimescaleSettings) -> Iterator[tuple[object, ...]]:
     today = timezone.localdate()
     for batch in _batches(requests):
         for row in selectors.request_rows(batch, settings, today):
             timescale = row.timescale
-            yield writer.writerow(
-                [
-                    _cell(value)
-                    for value in (
-                        row.pk,
-                        row.young_person_id,
-                        "Restricted record" if row.restricted else row.name,
-                        timezone.localtime(row.received_at).strftime("%Y-%m-%d %H:%M"),
-                        row.state_label,
-                        row.priority_label,
-                        "; ".join(row.risks),
-                        row.service_team,
-                        row.source_team,
-                        row.lead_practitioner,
-                        timescale.text if timescale else "",
-                        timescale.due_on.isoformat() if timescale else "",
-                        timescale.overdue_by if timescale else "",
-                    )
-                ]
+            yield (
+                row.pk,
+                row.young_person_id,
+                "Restricted record" if row.restricted else row.name,
+                timezone.localtime(row.received_at).strftime("%Y-%m-%d %H:%M"),
+                row.state_label,
+                row.priority_label,
+                "; ".join(row.risks),
+                row.service_team,
+                row.source_team,
+                row.lead_practitioner,
+                timescale.text if timescale else "",
+                timescale.due_on.isoformat() if timescale else "",
+                timescale.overdue_by if timescale else "",
             )
 
 
@@ -218,7 +173,7 @@ def _csv_lines(requests: Iterable[CallInRequest], settings: TimescaleSettings) -
 def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered list as CSV, streamed in batches (a fixed number of
     queries per batch, whatever the batch holds)."""
-    user = _user(request)
+    user = acting_user(request)
     _require(can_export(user))
     form, requests, filters = _filtered(request, user)
     if form.is_bound and not form.is_valid():
@@ -231,14 +186,15 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         detail={"filters": filters.as_detail()},
     )
     rows = selectors.with_list_relations(requests).iterator(chunk_size=EXPORT_BATCH)
-    response = StreamingHttpResponse(_csv_lines(rows, selectors.timescale_settings()), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="call-in-requests-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    return csv_download(
+        csv_lines(_CSV_HEADER, _csv_cells(rows, selectors.timescale_settings())),
+        f"call-in-requests-{timezone.localdate():%Y-%m-%d}.csv",
+    )
 
 
 @require_GET
 def waiting_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require(can_use_requests(user))
     page = Paginator(selectors.with_list_relations(selectors.waiting_list(user)), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -262,7 +218,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     """Step 1: find the young person (or add them to the register). Step 2:
     the request itself, for the young person chosen."""
-    user = _user(request)
+    user = acting_user(request)
     _require(can_make_request(user))
     chosen = request.GET.get("young_person", "")
     if not chosen.isdigit():
@@ -272,19 +228,18 @@ def new(request: HttpRequest) -> HttpResponse:
         raise Http404("No such young person")
     family_young_people, family_adults = selectors.family_candidates(user, young_person)
     form = CallInRequestForm(
-        _posted(request), user=user, family_young_people=family_young_people, family_adults=family_adults
+        posted(request), user=user, family_young_people=family_young_people, family_adults=family_adults
     )
-    if request.method == "POST":
-        made: list[CallInRequest] = []
-        if _save(
-            form,
-            lambda: made.append(
-                services.call_in_request_create(actor=user, young_person=young_person, **form.service_fields())
-            ),
-        ):
-            messages.success(request, f"The request for {young_person.full_name} has been received")
-            return redirect("referrals:detail", pk=made[0].pk)
-    else:
+    done = submit_service(
+        request,
+        form,
+        lambda: services.call_in_request_create(actor=user, young_person=young_person, **form.service_fields()),
+        success=f"The request for {young_person.full_name} has been received",
+        next_url=_detail_url,
+    )
+    if done:
+        return done
+    if request.method != "POST":
         audit_log(actor=user, action=Action.VIEW, obj=young_person, detail={"page": "call_in_request_new"})
     return render(
         request,
@@ -384,7 +339,7 @@ def _detail_context(user: User, call_in: CallInRequest) -> dict[str, Any]:
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require(can_use_requests(user))
     call_in = selectors.get_request_for_user(user, pk)
     audit_log(
@@ -402,27 +357,31 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require(can_use_requests(user))
     call_in = selectors.get_request_for_user(user, pk)
     _require(any(can_transition(user, call_in, move) for move in services.MOVE_STATES))
     moves = _moves(user, call_in)
     form = TransitionForm(request.POST, moves=moves)
-    if _save(
+    done = submit_service(
+        request,
         form,
         lambda: services.call_in_request_transition(
             actor=user, request=call_in, to_state=form.cleaned_data["to_state"], reason=form.cleaned_data["reason"]
         ),
-    ):
-        messages.success(request, f"The request is now {call_in.get_state_display().lower()}")
-        return redirect("referrals:detail", pk=call_in.pk)
+        # Worked out after the move, so that it names the new state.
+        success=lambda _: f"The request is now {call_in.get_state_display().lower()}",
+        next_url=_detail_url(call_in),
+    )
+    if done:
+        return done
     context = _detail_context(user, call_in)
     context["transition_form"] = form
     return render(request, "referrals/detail.html", context)
 
 
 def _request_for_decision(request: HttpRequest, pk: int, page: str) -> CallInRequest:
-    user = _user(request)
+    user = acting_user(request)
     _require(can_use_requests(user))
     call_in = selectors.get_request_for_user(user, pk)
     _require(can_decide(user, call_in))
@@ -433,10 +392,11 @@ def _request_for_decision(request: HttpRequest, pk: int, page: str) -> CallInReq
 
 @require_http_methods(["GET", "POST"])
 def consultation(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     call_in = _request_for_decision(request, pk, "consultation")
-    form = ConsultationForm(_posted(request), request=call_in, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and _save(
+    form = ConsultationForm(posted(request), request=call_in, initial={"held_on": timezone.localdate()})
+    done = submit_service(
+        request,
         form,
         lambda: services.consultation_record(
             actor=user,
@@ -449,10 +409,11 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             directed_to=form.cleaned_data["directed_to"],
         ),
-    ):
-        messages.success(request, f"The consultation has been recorded: {call_in.get_state_display().lower()}")
-        return redirect("referrals:detail", pk=call_in.pk)
-    return render(
+        # Worked out after the decision, so that it names the new state.
+        success=lambda _: f"The consultation has been recorded: {call_in.get_state_display().lower()}",
+        next_url=_detail_url(call_in),
+    )
+    return done or render(
         request,
         "referrals/form_page.html",
         {
@@ -469,20 +430,23 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
 def priority(request: HttpRequest, pk: int) -> HttpResponse:
     from lantern.tools.selectors import risk_summaries
 
-    user = _user(request)
+    user = acting_user(request)
     call_in = _request_for_decision(request, pk, "priority")
     summary = risk_summaries([call_in.young_person_id]).get(call_in.young_person_id)
     proposed = services.proposed_priority(summary.tier if summary else None)
     initial = {"priority": call_in.priority or proposed, "reason": call_in.priority_reason}
-    form = PriorityForm(_posted(request), initial=initial)
-    if request.method == "POST" and _save(
+    form = PriorityForm(posted(request), initial=initial)
+    done = submit_service(
+        request,
         form,
         lambda: services.priority_set(
             actor=user, request=call_in, priority=form.cleaned_data["priority"], reason=form.cleaned_data["reason"]
         ),
-    ):
-        messages.success(request, "The priority has been set")
-        return redirect("referrals:detail", pk=call_in.pk)
+        success="The priority has been set",
+        next_url=_detail_url(call_in),
+    )
+    if done:
+        return done
     if summary:
         tier = f"The latest screening ({timezone.localtime(summary.screened_at):%-d %B %Y}) gives a {summary.tier} tier"
         intro = f"{tier}, which suggests {Priority(proposed).label.lower()} priority. Critical is a judgement only."
@@ -509,24 +473,25 @@ def priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def timescales(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require(can_manage_timescales(user))
     current = selectors.timescale_settings()
     form = TimescaleForm(
-        _posted(request),
+        posted(request),
         initial={
             "decision_working_days": current.decision_working_days,
             "first_contact_working_days": current.first_contact_working_days,
         },
     )
-    if request.method == "POST" and _save(
+    done = submit_service(
+        request,
         form,
         lambda: services.timescale_settings_update(
             actor=user,
             decision_working_days=form.cleaned_data["decision_working_days"],
             first_contact_working_days=form.cleaned_data["first_contact_working_days"],
         ),
-    ):
-        messages.success(request, "The timescales have been saved")
-        return redirect("referrals:timescales")
-    return render(request, "referrals/timescales.html", {"nav": "requests", "form": form, "current": current})
+        success="The timescales have been saved",
+        next_url=reverse("referrals:timescales"),
+    )
+    return done or render(request, "referrals/timescales.html", {"nav": "requests", "form": form, "current": current})

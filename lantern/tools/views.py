@@ -3,29 +3,28 @@ the role's permission (403), then fetches the record through the scoped
 helpers (404 alike for missing and out of scope); reads of a young person's
 screening or completion are audited."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from lantern.accounts.models import User
 from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
 from lantern.cases.models import Case
 from lantern.cases.permissions import visible_cases
+from lantern.core.views_support import acting_user, posted, require_perm, submit_service
 from lantern.people.models import YoungPerson
 from lantern.people.permissions import Access, get_young_person_for_user
 from lantern.referrals.models import CallInRequest
 
 from . import services
 from .forms import OutcomeForm, ScreeningForm, ToolUploadForm
-from .models import OutcomeTool, ScreeningTool, Tier
+from .models import OutcomeTool, Screening, ScreeningTool, Tier
 from .permissions import (
     get_outcome_completion_for_user,
     get_screening_for_user,
@@ -39,28 +38,6 @@ from .selectors import active_outcome_tools, active_screening_tools
 FIELD_FOR_ERROR = {"completed_at": "completed_on"}
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _require(user: User, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            name = FIELD_FOR_ERROR.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _int_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
     if not value:
@@ -72,8 +49,8 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 
 def _recordable_young_person(request: HttpRequest, pk: int, *, page: str) -> YoungPerson:
     """A young person the user may see in full and record a tool for."""
-    user = _user(request)
-    _require(user, Perm.RECORD_SCREENING)
+    user = acting_user(request)
+    require_perm(user, Perm.RECORD_SCREENING)
     young_person, access = get_young_person_for_user(user, pk)
     if access is not Access.FULL:
         raise Http404("No such young person")
@@ -88,7 +65,7 @@ def _links(request: HttpRequest, young_person: YoungPerson) -> tuple[Case | None
     case = call_in_request = None
     case_pk = _int_param(request, "case")
     if case_pk is not None:
-        case = visible_cases(_user(request)).filter(pk=case_pk, young_person=young_person).first()
+        case = visible_cases(acting_user(request)).filter(pk=case_pk, young_person=young_person).first()
         if case is None:
             raise Http404("No such case")
     request_pk = _int_param(request, "request")
@@ -137,29 +114,29 @@ def _back_url(request: HttpRequest, young_person: YoungPerson) -> str:
 
 
 def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     young_person = _recordable_young_person(request, pk, page="screening_new")
     case, call_in_request = _links(request, young_person)
     tool, other_tools = _choose_tool(request, list(active_screening_tools()))
-    form = ScreeningForm(_posted(request), definition=tool.parsed) if tool else None
-    if form is not None and tool is not None and request.method == "POST" and form.is_valid():
-        try:
-            screening = services.screening_record(
+    form = ScreeningForm(posted(request), definition=tool.parsed) if tool else None
+    if form is not None and tool is not None:
+        done = submit_service(
+            request,
+            form,
+            lambda: services.screening_record(
                 actor=user,
                 young_person=young_person,
                 tool=tool,
                 case=case,
                 call_in_request=call_in_request,
                 **form.service_arguments(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            message = f"Screening saved. The tier is {Tier(screening.tier).label}"
-            if screening.is_overridden:
-                message += f" (calculated as {Tier(screening.calculated_tier).label})"
-            messages.success(request, message)
-            return redirect(_next_url(request, reverse("tools:screening_detail", args=[screening.pk])))
+            ),
+            success=_screening_saved,
+            next_url=lambda screening: _next_url(request, reverse("tools:screening_detail", args=[screening.pk])),
+            field_for=FIELD_FOR_ERROR,
+        )
+        if done:
+            return done
     return render(
         request,
         "tools/screening_form.html",
@@ -177,9 +154,16 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _screening_saved(screening: Screening) -> str:
+    message = f"Screening saved. The tier is {Tier(screening.tier).label}"
+    if screening.is_overridden:
+        message += f" (calculated as {Tier(screening.calculated_tier).label})"
+    return message
+
+
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require(user, Perm.VIEW_PEOPLE)
+    user = acting_user(request)
+    require_perm(user, Perm.VIEW_PEOPLE)
     screening = get_screening_for_user(user, pk)
     full = sees_answers(user)
     audit_log(
@@ -233,21 +217,24 @@ def _answer_row(definition: ScreeningDefinition, indicator: Indicator, answers: 
 
 
 def outcome_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     young_person = _recordable_young_person(request, pk, page="outcome_new")
     case, _ = _links(request, young_person)
     tool, other_tools = _choose_tool(request, list(active_outcome_tools()))
-    form = OutcomeForm(_posted(request), definition=tool.parsed) if tool else None
-    if form is not None and tool is not None and request.method == "POST" and form.is_valid():
-        try:
-            completion = services.outcome_completion_record(
+    form = OutcomeForm(posted(request), definition=tool.parsed) if tool else None
+    if form is not None and tool is not None:
+        done = submit_service(
+            request,
+            form,
+            lambda: services.outcome_completion_record(
                 actor=user, young_person=young_person, tool=tool, case=case, **form.service_arguments()
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{tool.name} saved")
-            return redirect(_next_url(request, reverse("tools:outcome_detail", args=[completion.pk])))
+            ),
+            success=f"{tool.name} saved",
+            next_url=lambda completion: _next_url(request, reverse("tools:outcome_detail", args=[completion.pk])),
+            field_for=FIELD_FOR_ERROR,
+        )
+        if done:
+            return done
     return render(
         request,
         "tools/outcome_form.html",
@@ -265,8 +252,8 @@ def outcome_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require(user, Perm.VIEW_PEOPLE)
+    user = acting_user(request)
+    require_perm(user, Perm.VIEW_PEOPLE)
     completion = get_outcome_completion_for_user(user, pk)
     full = sees_answers(user)
     audit_log(
@@ -313,7 +300,7 @@ def _tool(kind: str, pk: int) -> ScreeningTool | OutcomeTool:
 
 
 def tool_list(request: HttpRequest) -> HttpResponse:
-    _require(_user(request), Perm.MANAGE_REFERENCE_DATA)
+    require_perm(acting_user(request), Perm.MANAGE_REFERENCE_DATA)
     return render(
         request,
         "tools/admin/tool_list.html",
@@ -325,9 +312,9 @@ def tool_list(request: HttpRequest) -> HttpResponse:
 
 
 def tool_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(user, Perm.MANAGE_REFERENCE_DATA)
-    form = ToolUploadForm(_posted(request), request.FILES or None)
+    user = acting_user(request)
+    require_perm(user, Perm.MANAGE_REFERENCE_DATA)
+    form = ToolUploadForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -347,7 +334,7 @@ def tool_upload(request: HttpRequest) -> HttpResponse:
 
 
 def tool_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    _require(_user(request), Perm.MANAGE_REFERENCE_DATA)
+    require_perm(acting_user(request), Perm.MANAGE_REFERENCE_DATA)
     tool = _tool(kind, pk)
     return render(
         request,
@@ -362,8 +349,8 @@ def _weights(tool: ScreeningTool | OutcomeTool) -> dict[str, Any]:
 
 @require_POST
 def tool_active(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require(user, Perm.MANAGE_REFERENCE_DATA)
+    user = acting_user(request)
+    require_perm(user, Perm.MANAGE_REFERENCE_DATA)
     tool = _tool(kind, pk)
     is_active = request.POST.get("is_active") == "true"
     services.tool_set_active(actor=user, tool=tool, is_active=is_active)
