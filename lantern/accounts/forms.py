@@ -134,16 +134,3 @@ class TeamForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Shows a service's ValidationError on the form: against the field it
-    names where the form has one, otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

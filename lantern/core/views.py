@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from .models import Notification
 from .selectors import notifications_for, unread_notifications_for
 from .services import notification_mark_read
+from .views_support import acting_user
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,21 +15,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
     context = {
         "nav": "home",
-        "restrictions_due": restrictions_due_for_review(request.user),  # type: ignore[arg-type]
-        "notifications": unread_notifications_for(request.user)[:5],  # type: ignore[arg-type]
+        "restrictions_due": restrictions_due_for_review(acting_user(request)),
+        "notifications": unread_notifications_for(acting_user(request))[:5],
     }
     return render(request, "core/home.html", context)
 
 
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = notifications_for(request.user)[:100]  # type: ignore[arg-type]
+    items = notifications_for(acting_user(request))[:100]
     return render(request, "core/notifications.html", {"notifications": items, "nav": "notifications"})
 
 
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    notification_mark_read(actor=request.user, notification=notification)  # type: ignore[arg-type]
+    notification_mark_read(actor=acting_user(request), notification=notification)
     messages.success(request, "Notification marked as read")
     return redirect("core:notifications")
 

@@ -1,7 +1,6 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from lantern.accounts.models import Organisation, User
 
@@ -122,13 +121,3 @@ class ShareRevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why sharing is ending"},
     )
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names
-    when the form has that field, otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
