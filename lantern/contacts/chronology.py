@@ -1,5 +1,10 @@
 """The young person's chronology: contacts, formulations, consultations and
-joint working, each as the viewing user may see it (one query each)."""
+joint working, each as the viewing user may see it (one query each).
+
+Providers are called only for users who see the record in full (see
+lantern.core.chronology), so they read the young person's rows directly
+(`*_of`) and keep only the narrowing by role; they fetch only the columns an
+event shows."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -9,14 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from lantern.core.chronology import ChronologyEvent, register
+from lantern.core.chronology import ChronologyEvent, byline_fields, register
 
 from .permissions import (
+    consultation_notes_of,
+    contacts_of,
+    formulations_of,
+    joint_working_of,
     narrative_visible_to,
-    visible_consultation_notes,
-    visible_contacts,
-    visible_formulations,
-    visible_joint_working,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +44,11 @@ def _on(day: dt.date) -> dt.datetime:
 
 @register("contacts.contacts")
 def contact_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
-    contacts = visible_contacts(user).filter(young_person=young_person).select_related("recorded_by")
+    contacts = (
+        contacts_of(user, young_person)
+        .select_related("recorded_by")
+        .only("occurred_at", "contact_type", "narrative", "sensitive", *byline_fields("recorded_by"))
+    )
     # One reverse() for them all: the URLs differ only in the number.
     url_prefix = reverse("contacts:detail", args=[0]).removesuffix("0/")
     for contact in contacts:
@@ -56,7 +65,11 @@ def contact_events(young_person: "YoungPerson", user: "User") -> Iterable[Chrono
 
 @register("contacts.formulations")
 def formulation_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
-    formulations = visible_formulations(user).filter(young_person=young_person).select_related("author")
+    formulations = (
+        formulations_of(user, young_person)
+        .select_related("author")
+        .only("formulated_on", "supersedes", "presenting", *byline_fields("author"))
+    )
     for formulation in formulations:
         yield ChronologyEvent(
             occurred_at=_on(formulation.formulated_on),
@@ -71,7 +84,11 @@ def formulation_events(young_person: "YoungPerson", user: "User") -> Iterable[Ch
 
 @register("contacts.consultation_notes")
 def consultation_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
-    notes = visible_consultation_notes(user).filter(young_person=young_person).select_related("recorded_by")
+    notes = (
+        consultation_notes_of(user, young_person)
+        .select_related("recorded_by")
+        .only("consulted_on", "notes", "case", *byline_fields("recorded_by"))
+    )
     for note in notes:
         yield ChronologyEvent(
             occurred_at=_on(note.consulted_on),
@@ -86,9 +103,7 @@ def consultation_events(young_person: "YoungPerson", user: "User") -> Iterable[C
 
 @register("contacts.joint_working")
 def joint_working_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
-    records = (
-        visible_joint_working(user).filter(young_person=young_person).select_related("organisation", "recorded_by")
-    )
+    records = joint_working_of(user, young_person).select_related("organisation", "recorded_by")
     for record in records:
         yield ChronologyEvent(
             occurred_at=_on(record.worked_on),

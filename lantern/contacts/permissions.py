@@ -10,6 +10,12 @@ Which cases a user sees is lantern.cases.permissions' business
   the case except partner users;
 - partner users see joint working only with their own organisation.
 
+Each `visible_*(user)` queryset has a `*_of(user, young_person)` twin for
+callers that already know the user sees the young person's record in full
+(the person page's chronology and panels, a case fetched through
+`get_case_for_user`): the same rows, with the same narrowing by role, but
+without scoping through every case the user may see again.
+
 Social workers (lead practitioners) are council staff who hold the case with
 the service: they read sensitive narratives, formulations and consultation
 notes. A user who holds a partner role is treated as a partner whatever else
@@ -28,6 +34,8 @@ from lantern.cases.permissions import visible_cases
 from .models import ConsultationNote, Contact, Formulation, JointWorkingRecord
 
 if TYPE_CHECKING:
+    from lantern.people.models import YoungPerson
+
     from .models import ContactVersion
 
 # Roles through which council staff see records (the partner role is the
@@ -66,6 +74,14 @@ def visible_contacts(user: User) -> QuerySet[Contact]:
     return Contact.objects.filter(case__in=visible_cases(user).values("pk"))
 
 
+def contacts_of(user: User, young_person: "YoungPerson") -> QuerySet[Contact]:
+    """The young person's contacts, for a user who sees their record in full
+    (narratives still go through `narrative_visible_to`)."""
+    if not can_view_casework(user):
+        return Contact.objects.none()
+    return Contact.objects.filter(young_person=young_person)
+
+
 def can_record_formulation(user: User, case: Case) -> bool:
     """The clinical psychologist records formulations and consultation notes
     on the open cases of the teams they belong to."""
@@ -78,17 +94,44 @@ def visible_formulations(user: User) -> QuerySet[Formulation]:
     return Formulation.objects.filter(case__in=visible_cases(user).values("pk"))
 
 
+def formulations_of(user: User, young_person: "YoungPerson") -> QuerySet[Formulation]:
+    """The young person's formulations, for a user who sees their record in
+    full: none for partners."""
+    if not (can_view_casework(user) and sees_team_casework(user)):
+        return Formulation.objects.none()
+    return Formulation.objects.filter(young_person=young_person)
+
+
 def visible_consultation_notes(user: User) -> QuerySet[ConsultationNote]:
     if not (can_view_casework(user) and sees_team_casework(user)):
         return ConsultationNote.objects.none()
     return ConsultationNote.objects.filter(case__in=visible_cases(user).values("pk"))
 
 
+def consultation_notes_of(user: User, young_person: "YoungPerson") -> QuerySet[ConsultationNote]:
+    """The young person's consultation notes, for a user who sees their record
+    in full: none for partners."""
+    if not (can_view_casework(user) and sees_team_casework(user)):
+        return ConsultationNote.objects.none()
+    return ConsultationNote.objects.filter(young_person=young_person)
+
+
 def visible_joint_working(user: User) -> QuerySet[JointWorkingRecord]:
     if not can_view_casework(user):
         return JointWorkingRecord.objects.none()
-    records = JointWorkingRecord.objects.filter(case__in=visible_cases(user).values("pk"))
-    if not sees_team_casework(user):
-        partner_orgs = {m.team.organisation_id for m in user.active_memberships if m.role == Role.PARTNER_AGENCY_USER}
-        records = records.filter(organisation_id__in=partner_orgs)
-    return records
+    return _own_organisations_only(user, JointWorkingRecord.objects.filter(case__in=visible_cases(user).values("pk")))
+
+
+def joint_working_of(user: User, young_person: "YoungPerson") -> QuerySet[JointWorkingRecord]:
+    """The young person's joint working, for a user who sees their record in
+    full: a partner's own organisation's only."""
+    if not can_view_casework(user):
+        return JointWorkingRecord.objects.none()
+    return _own_organisations_only(user, JointWorkingRecord.objects.filter(young_person=young_person))
+
+
+def _own_organisations_only(user: User, records: QuerySet[JointWorkingRecord]) -> QuerySet[JointWorkingRecord]:
+    if sees_team_casework(user):
+        return records
+    partner_orgs = {m.team.organisation_id for m in user.active_memberships if m.role == Role.PARTNER_AGENCY_USER}
+    return records.filter(organisation_id__in=partner_orgs)

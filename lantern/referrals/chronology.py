@@ -1,15 +1,17 @@
 """The young person's chronology: requests received, their moves, and the
-consultations that decided them, as far as the viewing user may see them."""
+consultations that decided them, as far as the viewing user may see them
+(the requests they are party to): three queries, the first shared with the
+person page's requests panel."""
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from lantern.core.chronology import ChronologyEvent, register
+from lantern.core.chronology import ChronologyEvent, byline_fields, register
 
 from .models import CallInRequestTransition, Consultation
-from .selectors import visible_requests
+from .selectors import requests_of
 from .services import DECISION_STATES
 
 if TYPE_CHECKING:
@@ -21,14 +23,9 @@ CATEGORY = "Call-in request"
 
 @register("referrals.requests")
 def request_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
-    requests = [
-        request
-        for request in visible_requests(user)
-        .filter(young_person=young_person)
-        .select_related("service_team", "source_team", "lead_practitioner")
-        .prefetch_related("risks")
-        if request.fully_visible  # type: ignore[attr-defined]
-    ]
+    # Called only for users who see the record in full (lantern.core.chronology):
+    # the same fetch as the person page's requests panel.
+    requests = requests_of(user, young_person)
     if not requests:
         return []
     prefix = reverse("referrals:detail", args=[0]).removesuffix("0/")
@@ -51,6 +48,7 @@ def request_events(young_person: "YoungPerson", user: "User") -> Iterable[Chrono
         CallInRequestTransition.objects.filter(request__in=urls.keys())
         .exclude(to_state__in=DECISION_STATES)
         .select_related("by")
+        .only("request", "to_state", "at", "reason", *byline_fields("by"))
     )
     for move in moves:
         events.append(
@@ -63,7 +61,12 @@ def request_events(young_person: "YoungPerson", user: "User") -> Iterable[Chrono
                 url=urls[move.request_id],
             )
         )
-    for consultation in Consultation.objects.filter(request__in=urls.keys()).select_related("decided_by"):
+    consultations = (
+        Consultation.objects.filter(request__in=urls.keys())
+        .select_related("decided_by")
+        .only("request", "decision", "reason", "directed_to", "recorded_at", *byline_fields("decided_by"))
+    )
+    for consultation in consultations:
         description = consultation.reason
         if consultation.directed_to:
             description += f" Directed to: {consultation.directed_to}"
