@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lantern.core.chronology import ChronologyEvent, register
+from lantern.people.selectors import involvements_of
 
-from .models import Case, Involvement, SignOff
+from .models import SignOff
 from .permissions import sees_casework_detail
+from .selectors import cases_of
 
 if TYPE_CHECKING:
     from lantern.accounts.models import User
@@ -17,8 +19,7 @@ if TYPE_CHECKING:
 
 @register("cases.involvements")
 def involvement_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
-    involvements = Involvement.objects.filter(young_person=young_person).select_related("team", "worker")
-    for involvement in involvements:
+    for involvement in involvements_of(young_person):
         yield ChronologyEvent(
             occurred_at=involvement.opened_at,
             title=f"{involvement.team} became involved",
@@ -45,14 +46,11 @@ def case_events(young_person: "YoungPerson", user: "User") -> Iterable[Chronolog
     two queries however long the history. Partner users see that these
     happened, not the comments, reasons and outcomes written about them."""
     detail = sees_casework_detail(user)
-    cases = list(
-        Case.objects.filter(young_person=young_person).select_related(
-            "team", "worker", "second_worker", "lead_practitioner", "allocated_by"
-        )
-    )
+    cases = cases_of(young_person)
     if not cases:
         return
-    urls = {case.pk: reverse("cases:detail", args=[case.pk]) for case in cases}
+    prefix = reverse("cases:detail", args=[0]).removesuffix("0/")
+    urls = {case.pk: f"{prefix}{case.pk}/" for case in cases}
     for case in cases:
         parts = []
         if case.second_worker_id:
@@ -83,7 +81,7 @@ def case_events(young_person: "YoungPerson", user: "User") -> Iterable[Chronolog
                 ),
                 url=urls[case.pk],
             )
-    sign_offs = SignOff.objects.filter(case__in=cases).select_related(
+    sign_offs = SignOff.objects.filter(case_id__in=urls.keys()).select_related(
         "requested_by", "decided_by", "closure", "closure__reopened_by"
     )
     for sign_off in sign_offs:

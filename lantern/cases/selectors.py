@@ -20,6 +20,7 @@ from django.utils import dateformat, timezone
 from lantern.accounts.models import Membership, Team, User
 from lantern.accounts.roles import TEAM_WORKER_ROLES, Role
 from lantern.contacts.selectors import last_contacts
+from lantern.core.chronology import byline_fields, shared
 from lantern.people.models import Household, YoungPerson
 from lantern.people.permissions import fully_visible_young_people, visible_young_people
 from lantern.people.selectors import fully_visible_pks
@@ -569,6 +570,34 @@ def caseload_rows(
             )
         )
     return rows
+
+
+# ---------------------------------------------------------------------------
+# The person page
+
+
+def cases_of(young_person: YoungPerson) -> list[Case]:
+    """Every case of the young person, for the person page's chronology, with
+    what its events show: one query per `shared_reads()` block, which the
+    other apps' providers reuse (no case means no contacts, plans or
+    feedback to look for). Only for a user who sees the record in full."""
+    return shared(
+        ("cases.of", young_person.pk),
+        lambda: list(
+            Case.objects.filter(young_person=young_person)
+            .select_related("team", "worker", "second_worker", "lead_practitioner", "allocated_by")
+            .only(
+                "allocated_at",
+                "young_person_chose_worker",
+                "allocation_comment",
+                "social_care_closed_on",
+                "support_continued",
+                "team__name",
+                *byline_fields("worker", "second_worker", "lead_practitioner", "allocated_by"),
+            )
+            .order_by("allocated_at", "pk")
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,8 @@ joint working, each as the viewing user may see it (one query each).
 Providers are called only for users who see the record in full (see
 lantern.core.chronology), so they read the young person's rows directly
 (`*_of`) and keep only the narrowing by role; they fetch only the columns an
-event shows."""
+event shows, and ask nothing for a young person who has never had a case
+(everything here belongs to a case)."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from lantern.cases.selectors import cases_of
 from lantern.core.chronology import ChronologyEvent, byline_fields, register
 
 from .permissions import (
@@ -44,6 +46,8 @@ def _on(day: dt.date) -> dt.datetime:
 
 @register("contacts.contacts")
 def contact_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    if not cases_of(young_person):
+        return
     contacts = (
         contacts_of(user, young_person)
         .select_related("recorded_by")
@@ -65,6 +69,8 @@ def contact_events(young_person: "YoungPerson", user: "User") -> Iterable[Chrono
 
 @register("contacts.formulations")
 def formulation_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    if not cases_of(young_person):
+        return
     formulations = (
         formulations_of(user, young_person)
         .select_related("author")
@@ -84,6 +90,8 @@ def formulation_events(young_person: "YoungPerson", user: "User") -> Iterable[Ch
 
 @register("contacts.consultation_notes")
 def consultation_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    if not cases_of(young_person):
+        return
     notes = (
         consultation_notes_of(user, young_person)
         .select_related("recorded_by")
@@ -103,6 +111,8 @@ def consultation_events(young_person: "YoungPerson", user: "User") -> Iterable[C
 
 @register("contacts.joint_working")
 def joint_working_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    if not cases_of(young_person):
+        return
     records = joint_working_of(user, young_person).select_related("organisation", "recorded_by")
     for record in records:
         yield ChronologyEvent(

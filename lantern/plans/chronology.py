@@ -1,18 +1,20 @@
 """Plans, sign-offs, reviews, feedback and transition plans on the young
-person's chronology: one query each, only for users who may see plans.
+person's chronology, only for users who may see plans.
 
 Providers are called only for users who see the record in full (see
-lantern.core.chronology): the young person's cases are taken directly
-(`plan_cases_of`), and only the columns an event shows are fetched."""
+lantern.core.chronology): they start from the young person's cases as the
+chronology already read them (`cases_of`, narrowed by `plan_cases_of`), share
+the plans between them, fetch only the columns an event shows, and ask
+nothing when there is nothing to find (no case, no plan): at most one query
+each, however long the record."""
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
 from django.urls import reverse
 
-from lantern.cases.models import Case
-from lantern.core.chronology import ChronologyEvent, byline_fields, register
+from lantern.cases.selectors import cases_of
+from lantern.core.chronology import ChronologyEvent, byline_fields, register, shared
 
 from .models import Feedback, Plan, PlanSignOff, Review, TransitionPlan
 from .permissions import plan_cases_of
@@ -24,8 +26,27 @@ if TYPE_CHECKING:
 CATEGORY = "Plans"
 
 
-def _cases(young_person: "YoungPerson", user: "User") -> "QuerySet[Case, Any]":
-    return plan_cases_of(user, young_person).values("pk")
+def _case_ids(young_person: "YoungPerson", user: "User") -> list[int]:
+    return [case.pk for case in plan_cases_of(user, cases_of(young_person))]
+
+
+def _plans(young_person: "YoungPerson", user: "User") -> dict[int, Plan]:
+    """The young person's plans this user may see, by id (one query, shared
+    by the providers below)."""
+
+    def fetch() -> dict[int, Plan]:
+        case_ids = _case_ids(young_person, user)
+        if not case_ids:
+            return {}
+        plans = (
+            Plan.objects.filter(case_id__in=case_ids)
+            .select_related("created_by", "ended_by")
+            .only("kind", "title", "created_at", "ended_at", "end_reason", *byline_fields("created_by", "ended_by"))
+            .order_by("created_at", "pk")
+        )
+        return {plan.pk: plan for plan in plans}
+
+    return shared(("plans.of", user.pk, young_person.pk), fetch)
 
 
 def _prefix(name: str) -> str:
@@ -35,13 +56,8 @@ def _prefix(name: str) -> str:
 
 @register("plans.plans")
 def plan_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
-    plans = (
-        Plan.objects.filter(case__in=_cases(young_person, user))
-        .select_related("created_by", "ended_by")
-        .only("kind", "title", "created_at", "ended_at", "end_reason", *byline_fields("created_by", "ended_by"))
-    )
     prefix = _prefix("plans:detail")
-    for plan in plans:
+    for plan in _plans(young_person, user).values():
         url = f"{prefix}{plan.pk}/"
         yield ChronologyEvent(
             occurred_at=plan.created_at,
@@ -64,17 +80,20 @@ def plan_events(young_person: "YoungPerson", user: "User") -> Iterable[Chronolog
 
 @register("plans.sign_offs")
 def sign_off_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    plans = _plans(young_person, user)
+    if not plans:
+        return
     decisions = (
-        PlanSignOff.objects.filter(plan__case__in=_cases(young_person, user))
-        .select_related("plan", "decided_by")
-        .only("plan__kind", "decision", "decided_at", "comment", *byline_fields("decided_by"))
+        PlanSignOff.objects.filter(plan_id__in=plans.keys())
+        .select_related("decided_by")
+        .only("plan", "decision", "decided_at", "comment", *byline_fields("decided_by"))
     )
     prefix = _prefix("plans:detail")
     for decision in decisions:
         verb = "approved" if decision.decision == PlanSignOff.Decision.APPROVED else "returned for changes"
         yield ChronologyEvent(
             occurred_at=decision.decided_at,
-            title=f"{decision.plan.get_kind_display()} {verb}",
+            title=f"{plans[decision.plan_id].get_kind_display()} {verb}",
             category=CATEGORY,
             description=decision.comment,
             byline=str(decision.decided_by),
@@ -84,16 +103,19 @@ def sign_off_events(young_person: "YoungPerson", user: "User") -> Iterable[Chron
 
 @register("plans.reviews")
 def review_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    plans = _plans(young_person, user)
+    if not plans:
+        return
     reviews = (
-        Review.objects.filter(plan__case__in=_cases(young_person, user))
-        .select_related("plan", "recorded_by")
-        .only("plan__kind", "held_on", "summary", "recorded_at", *byline_fields("recorded_by"))
+        Review.objects.filter(plan_id__in=plans.keys())
+        .select_related("recorded_by")
+        .only("plan", "held_on", "summary", "recorded_at", *byline_fields("recorded_by"))
     )
     prefix = _prefix("plans:detail")
     for review in reviews:
         yield ChronologyEvent(
             occurred_at=review.recorded_at,
-            title=f"{review.plan.get_kind_display()} reviewed on {review.held_on:%d/%m/%Y}",
+            title=f"{plans[review.plan_id].get_kind_display()} reviewed on {review.held_on:%d/%m/%Y}",
             category=CATEGORY,
             description=review.summary,
             byline=str(review.recorded_by),
@@ -103,8 +125,11 @@ def review_events(young_person: "YoungPerson", user: "User") -> Iterable[Chronol
 
 @register("plans.feedback")
 def feedback_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    case_ids = _case_ids(young_person, user)
+    if not case_ids:
+        return
     feedback_given = (
-        Feedback.objects.filter(case__in=_cases(young_person, user))
+        Feedback.objects.filter(case_id__in=case_ids)
         .select_related("recorded_by")
         .only("case", "given_by", "comments", "recorded_at", *byline_fields("recorded_by"))
     )
@@ -122,8 +147,11 @@ def feedback_events(young_person: "YoungPerson", user: "User") -> Iterable[Chron
 
 @register("plans.transition")
 def transition_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
+    case_ids = _case_ids(young_person, user)
+    if not case_ids:
+        return
     plans = (
-        TransitionPlan.objects.filter(case__in=_cases(young_person, user))
+        TransitionPlan.objects.filter(case_id__in=case_ids)
         .select_related("created_by")
         .only("case", "created_at", "agreed_on", *byline_fields("created_by"))
     )

@@ -16,7 +16,6 @@ from lantern.accounts.models import User
 from lantern.accounts.roles import MANAGER_ROLES, Perm
 from lantern.cases.models import Case
 from lantern.cases.permissions import can_record_casework, visible_cases
-from lantern.people.models import YoungPerson
 
 from .models import Action, Goal, Plan, SafetyMapEntry
 
@@ -31,13 +30,11 @@ def visible_plan_cases(user: User) -> QuerySet[Case]:
     return visible_cases(user)
 
 
-def plan_cases_of(user: User, young_person: YoungPerson) -> QuerySet[Case]:
-    """The young person's cases whose plans this user may see, for a user who
-    sees the record in full (the person page's chronology): `visible_plan_cases`
-    without scoping through every record again."""
-    if not can_view_plans(user):
-        return Case.objects.none()
-    return Case.objects.filter(young_person=young_person)
+def plan_cases_of(user: User, cases: list[Case]) -> list[Case]:
+    """Of a young person's cases, read for a user who sees the record in full
+    (the person page's chronology), those whose plans this user may see:
+    `visible_plan_cases` without scoping through every record again."""
+    return cases if can_view_plans(user) else []
 
 
 def visible_plans(user: User) -> QuerySet[Plan]:
