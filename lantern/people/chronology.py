@@ -1,5 +1,6 @@
 """The people register's entries in a young person's chronology. Each
-provider makes a fixed number of queries, whatever the size of the record."""
+provider makes a fixed number of queries, whatever the size of the record,
+and reads the same lists as the person page (fetched once per page)."""
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from lantern.core.chronology import ChronologyEvent, register
 
-from .models import Alias, LegalStatus, Relationship
+from .selectors import aliases_of, legal_statuses_of, relationships_of
 
 if TYPE_CHECKING:
     from lantern.accounts.models import User
@@ -35,7 +36,7 @@ def legal_status_events(young_person: "YoungPerson", user: "User") -> Iterable[C
         category="Record",
         byline=str(creator) if creator is not None else "",
     )
-    for status in LegalStatus.objects.filter(young_person=young_person).select_related("recorded_by"):
+    for status in legal_statuses_of(young_person):
         yield ChronologyEvent(
             occurred_at=_morning(status.started_on),
             date_only=True,
@@ -48,7 +49,7 @@ def legal_status_events(young_person: "YoungPerson", user: "User") -> Iterable[C
 
 @register("people.names_and_relationships")
 def name_and_relationship_events(young_person: "YoungPerson", user: "User") -> Iterable[ChronologyEvent]:
-    for alias in Alias.objects.filter(young_person=young_person):
+    for alias in aliases_of(young_person):
         yield ChronologyEvent(
             occurred_at=alias.created_at,
             title=f"{alias.get_kind_display()} recorded: {alias.name}",
@@ -56,10 +57,9 @@ def name_and_relationship_events(young_person: "YoungPerson", user: "User") -> I
         )
     # Only relationships with adults: a link to another young person could
     # name someone whose record this user may not see.
-    relationships = Relationship.objects.filter(
-        young_person=young_person, adult__isnull=False, started_on__isnull=False
-    ).select_related("adult")
-    for relationship in relationships:
+    for relationship in relationships_of(young_person):
+        if relationship.young_person_id != young_person.pk or relationship.adult_id is None:
+            continue
         if relationship.started_on is None:
             continue
         adult = relationship.adult

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from lantern.accounts.models import User
 from lantern.accounts.roles import Perm
 from lantern.cases.models import Involvement
+from lantern.core.chronology import shared
 
 from .models import Adult, Alias, Household, LegalStatus, PersonNameToken, RecordRestriction, Relationship, YoungPerson
 from .permissions import fully_visible_young_people, visible_households
@@ -382,16 +383,62 @@ class PersonRecord:
     involvements: list[Involvement]
 
 
+def aliases_of(young_person: YoungPerson) -> list[Alias]:
+    """The young person's other names, for the person page and its chronology
+    (one query per `shared_reads()` block)."""
+    return shared(("people.aliases", young_person.pk), lambda: list(young_person.aliases.order_by("kind", "name")))
+
+
+def legal_statuses_of(young_person: YoungPerson) -> list[LegalStatus]:
+    """The young person's legal statuses, latest first (one query per
+    `shared_reads()` block)."""
+    return shared(
+        ("people.legal_statuses", young_person.pk),
+        lambda: list(young_person.legal_statuses.select_related("recorded_by").order_by("-started_on")),
+    )
+
+
+_SIDES = ("adult", "young_person", "other_young_person")
+
+
+def relationships_of(young_person: YoungPerson) -> list[Relationship]:
+    """Every relationship the young person is either side of, with the other
+    party (one query per `shared_reads()` block). Who may see the other
+    young people is the caller's business."""
+    return shared(
+        ("people.relationships", young_person.pk),
+        lambda: list(
+            Relationship.objects.filter(Q(young_person=young_person) | Q(other_young_person=young_person))
+            .select_related("adult", "young_person", "other_young_person")
+            # Of the people on either side, only their names are shown.
+            .only(
+                *(field.name for field in Relationship._meta.concrete_fields),
+                *(f"{side}__{name}" for side in _SIDES for name in ("first_name", "last_name")),
+            )
+            .order_by("kind", "pk")
+        ),
+    )
+
+
+def involvements_of(young_person: YoungPerson) -> list[Involvement]:
+    """The teams' involvements with the young person, open ones first (one
+    query per `shared_reads()` block)."""
+    return shared(
+        ("people.involvements", young_person.pk),
+        lambda: list(
+            Involvement.objects.filter(young_person=young_person)
+            .select_related("team", "worker")
+            .order_by("closed_at", "-opened_at")
+        ),
+    )
+
+
 def person_record(*, user: User, young_person: YoungPerson) -> PersonRecord:
     """The related lists of a young person the caller has already fetched with
     get_young_person_for_user and found fully visible."""
-    aliases = list(young_person.aliases.order_by("kind", "name"))
-    legal_statuses = list(young_person.legal_statuses.select_related("recorded_by").order_by("-started_on"))
-    relationships = list(
-        Relationship.objects.filter(Q(young_person=young_person) | Q(other_young_person=young_person))
-        .select_related("adult", "young_person", "other_young_person")
-        .order_by("kind", "pk")
-    )
+    aliases = aliases_of(young_person)
+    legal_statuses = legal_statuses_of(young_person)
+    relationships = relationships_of(young_person)
     adult_relationships = [r for r in relationships if r.adult_id is not None and r.young_person_id == young_person.pk]
     others: list[tuple[Relationship, YoungPerson]] = []
     for relationship in relationships:
@@ -410,11 +457,7 @@ def person_record(*, user: User, young_person: YoungPerson) -> PersonRecord:
             Prefetch("adults", queryset=Adult.objects.only("pk", "first_name", "last_name")),
         ).order_by("name")
     )
-    involvements = list(
-        Involvement.objects.filter(young_person=young_person)
-        .select_related("team", "worker")
-        .order_by("closed_at", "-opened_at")
-    )
+    involvements = involvements_of(young_person)
     return PersonRecord(
         aliases=aliases,
         legal_statuses=legal_statuses,

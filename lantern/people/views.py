@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from lantern.accounts.roles import Perm
 from lantern.audit.services import Action, audit_log
-from lantern.core.chronology import events_for
+from lantern.core.chronology import events_for, shared_reads
 from lantern.core.person_panels import panels_for
 from lantern.core.views_support import acting_user, posted, require_perm, show_service_errors, submit_service
 
@@ -285,7 +285,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "can_break_glass": user.has_perm(Perm.BREAK_GLASS),
             },
         )
-    record = person_record(user=user, young_person=young_person)
+    # The record, the chronology and the panels read some of the same rows
+    # (involvements, cases, requests, screenings): each is fetched once.
+    with shared_reads():
+        record = person_record(user=user, young_person=young_person)
+        events = events_for(young_person, user)
+        panels = panels_for(young_person, user)
     related_pks = [other.pk for _, other in record.young_person_relationships]
     for household in record.households:
         related_pks += [member.pk for member in household.young_people.all()]
@@ -303,8 +308,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visible_pks": visible,
             "open_involvements": [i for i in record.involvements if i.is_open],
             "closed_involvements": [i for i in record.involvements if not i.is_open],
-            "events": events_for(young_person, user),
-            "panels": panels_for(young_person, user),
+            "events": events,
+            "panels": panels,
             "can_change": can_change,
             "nhs_number": _nhs_display(young_person.nhs_number),
             "can_view_photo": user.has_perm(Perm.VIEW_PHOTO) and bool(young_person.photo),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from lantern.accounts.models import User
-from lantern.core.chronology import shared
+from lantern.core.chronology import byline_fields, shared
 from lantern.core.working_days import add_working_days, working_days_between
 from lantern.people.models import Adult, Household, Relationship, YoungPerson
 from lantern.people.permissions import fully_visible_young_people, visible_adults, visible_young_people
@@ -63,8 +63,18 @@ def requests_of(user: User, young_person: YoungPerson) -> list[CallInRequest]:
     every record again. Fetched once per `shared_reads()` block."""
 
     def fetch() -> list[CallInRequest]:
-        requests = _party_to(user).filter(young_person=young_person).annotate(fully_visible=Value(True))
-        return list(with_list_relations(requests).order_by("-received_at", "-pk"))
+        requests: list[CallInRequest] = list(
+            _party_to(user)
+            .filter(young_person=young_person)
+            .annotate(fully_visible=Value(True))
+            .select_related("service_team", "source_team", "lead_practitioner", "case")
+            .only(*_ROW_FIELDS)
+            .prefetch_related(Prefetch("risks", queryset=CallInRequestRisk.objects.order_by("risk")))
+            .order_by("-received_at", "-pk")
+        )
+        for request in requests:
+            request.young_person = young_person  # the page's own, not fetched again
+        return requests
 
     return shared(("referrals.requests_of", user.pk, young_person.pk), fetch)
 
@@ -74,6 +84,20 @@ def with_list_relations(requests: QuerySet[CallInRequest]) -> QuerySet[CallInReq
     return requests.select_related(
         "young_person", "service_team", "source_team", "lead_practitioner", "case"
     ).prefetch_related(Prefetch("risks", queryset=CallInRequestRisk.objects.order_by("risk")))
+
+
+# What a list row (`request_rows`) and the chronology read of a request.
+_ROW_FIELDS = (
+    "young_person",
+    "received_at",
+    "state",
+    "state_changed_at",
+    "priority",
+    "service_team__name",
+    "source_team__name",
+    "case__id",
+    *byline_fields("lead_practitioner"),
+)
 
 
 def get_request_for_user(user: User, pk: int) -> CallInRequest:

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from lantern.core.chronology import byline_fields, shared
 from lantern.people.models import YoungPerson
 
-from .models import OutcomeDomainScore, OutcomeTool, Screening, ScreeningTool, Tier
+from .models import OutcomeCompletion, OutcomeDomainScore, OutcomeTool, Screening, ScreeningTool, Tier
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,29 @@ class TrajectoryPoint:
         return self.tier != self.calculated_tier
 
 
+def screenings_of(young_person: YoungPerson) -> list[Screening]:
+    """Every screening of the young person, oldest first, with its tool's
+    name and who completed it: what the chronology and the risk panel show,
+    in one query per `shared_reads()` block."""
+    return shared(
+        ("tools.screenings", young_person.pk),
+        lambda: list(
+            Screening.objects.filter(young_person=young_person)
+            .select_related("tool", "completed_by")
+            .only("completed_at", "tier", "calculated_tier", "tool__name", *byline_fields("completed_by"))
+            .order_by("completed_at", "pk")
+        ),
+    )
+
+
 def risk_trajectory(young_person: YoungPerson) -> list[TrajectoryPoint]:
     """Every screening of the young person, oldest first: the chart's points."""
-    rows = (
-        Screening.objects.filter(young_person=young_person)
-        .order_by("completed_at", "pk")
-        .values_list("pk", "completed_at", "tier", "calculated_tier", "tool__name")
-    )
-    return [TrajectoryPoint(*row) for row in rows]
+    return [
+        TrajectoryPoint(
+            screening.pk, screening.completed_at, screening.tier, screening.calculated_tier, screening.tool.name
+        )
+        for screening in screenings_of(young_person)
+    ]
 
 
 @dataclass(frozen=True)
@@ -156,44 +172,48 @@ class OutcomeProgress:
         return self.next_due <= timezone.localdate()
 
 
+def outcome_completions_of(young_person: YoungPerson) -> list[OutcomeCompletion]:
+    """Every outcome tool completion of the young person, oldest first, with
+    its tool, who completed it and its domain scores: what the chronology and
+    distance travelled show, in two queries per `shared_reads()` block."""
+    scores = Prefetch(
+        "domain_scores", queryset=OutcomeDomainScore.objects.order_by("pk").only("completion", "domain", "score")
+    )
+    return shared(
+        ("tools.outcome_completions", young_person.pk),
+        lambda: list(
+            OutcomeCompletion.objects.filter(young_person=young_person)
+            .select_related("tool", "completed_by")
+            .only("completed_at", "tool__slug", "tool__name", "tool__definition", *byline_fields("completed_by"))
+            .prefetch_related(scores)
+            .order_by("completed_at", "pk")
+        ),
+    )
+
+
 def outcome_progress(young_person: YoungPerson) -> list[OutcomeProgress]:
     """Per outcome tool the young person has completed: per domain, the
     first and latest score and the change. Two queries."""
-    rows = list(
-        OutcomeDomainScore.objects.filter(completion__young_person=young_person)
-        .order_by("completion__completed_at", "completion__pk", "pk")
-        .values_list(
-            "completion_id",
-            "completion__completed_at",
-            "completion__tool_id",
-            "completion__tool__slug",
-            "domain",
-            "score",
-        )
-    )
-    if not rows:
-        return []
-    tools = {tool.pk: tool for tool in OutcomeTool.objects.filter(pk__in={row[2] for row in rows})}
-    by_slug: dict[str, list[tuple[int, dt.datetime, int, str, Decimal]]] = defaultdict(list)
-    for completion_id, completed_at, tool_id, slug, domain, score in rows:
-        by_slug[slug].append((completion_id, completed_at, tool_id, domain, score))
+    by_slug: dict[str, list[OutcomeCompletion]] = defaultdict(list)
+    for completion in outcome_completions_of(young_person):
+        if completion.domain_scores.all():
+            by_slug[completion.tool.slug].append(completion)
 
     progress = []
-    for slug, scores in by_slug.items():
-        first_id, first_at = scores[0][0], scores[0][1]
-        latest_id, latest_at, latest_tool_id = scores[-1][0], scores[-1][1], scores[-1][2]
-        definition = tools[latest_tool_id].parsed
-        first_scores = {domain: score for cid, _, _, domain, score in scores if cid == first_id}
-        latest_scores = {domain: score for cid, _, _, domain, score in scores if cid == latest_id}
+    for slug, completions in by_slug.items():
+        first, latest = completions[0], completions[-1]
+        definition = latest.tool.parsed
+        first_scores = {row.domain: row.score for row in first.domain_scores.all()}
+        latest_scores = {row.domain: row.score for row in latest.domain_scores.all()}
         progress.append(
             OutcomeProgress(
                 slug=slug,
                 name=definition.name,
                 higher_is_better=definition.higher_is_better,
-                completions=len({row[0] for row in scores}),
-                first_at=first_at,
-                latest_at=latest_at,
-                next_due=timezone.localdate(latest_at) + dt.timedelta(days=definition.repeat_interval_days),
+                completions=len(completions),
+                first_at=first.completed_at,
+                latest_at=latest.completed_at,
+                next_due=timezone.localdate(latest.completed_at) + dt.timedelta(days=definition.repeat_interval_days),
                 domains=[
                     DomainProgress(d.id, d.title, first_scores.get(d.id), latest_scores.get(d.id))
                     for d in definition.domains

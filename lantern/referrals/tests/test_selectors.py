@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from lantern.accounts.roles import Role
 from lantern.cases.models import Involvement
+from lantern.core.chronology import shared_reads
 from lantern.people.models import RecordRestriction, RecordShare
+from lantern.people.permissions import Access, record_access
 from lantern.referrals import selectors, services
 from lantern.referrals.models import CallInRequest, Criterion, Decision, Priority, Risk, TimescaleSettings
 from tests.factories import make_user
@@ -125,6 +127,70 @@ class TestScope:
             selectors.with_list_relations(selectors.visible_requests(service.manager).filter(pk=restricted.pk))
         )
         assert manager_rows[0].name  # the restriction's manager sees it in full
+
+
+class TestRequestsOf:
+    """`requests_of`, for users already known to see the record in full (the
+    person page's panel and chronology), lists what `visible_requests` would."""
+
+    def test_the_same_requests_as_the_scoped_list_for_everyone_who_sees_the_record(self, service):
+        person = service.young_person()
+        first = service.request(person)
+        services.call_in_request_transition(actor=service.manager, request=first, to_state=State.IN_CONSULTATION)
+        service.request(person)
+        other = build_service("TYSS South")
+        Involvement.objects.create(
+            team=other.social_care,
+            young_person=person,
+            reason=Involvement.Reason.LEAD_PRACTITIONER,
+            worker=other.social_worker,
+            opened_at=timezone.now(),
+        )
+        other.request(
+            person, source_team=other.social_care, lead_practitioner=other.social_worker, actor=other.social_worker
+        )
+        service.request()  # someone else's
+        partner = make_user(Role.PARTNER_AGENCY_USER)
+        RecordShare.objects.create(
+            young_person=person,
+            organisation=partner.memberships.get().team.organisation,
+            agreement="ISA",
+            reason="MACE",
+            shared_by=service.manager,
+        )
+        readers = 0
+        for user in (
+            service.manager,
+            service.worker,
+            service.senior,
+            service.social_worker,
+            other.manager,
+            other.social_worker,
+            partner,
+        ):
+            user = type(user).objects.get(pk=user.pk)
+            if record_access(user, person) is not Access.FULL:
+                continue
+            readers += 1
+            expected = list(visible_requests_of(user, person))
+            got = selectors.requests_of(user, person)
+            assert [r.pk for r in got] == [r.pk for r in expected], user
+            assert all(r.fully_visible for r in got)  # type: ignore[attr-defined]
+            assert all(r.young_person is person for r in got)
+        assert readers == 7
+
+    def test_fetched_once_in_a_shared_reads_block(self, service, django_assert_num_queries):
+        person = service.young_person()
+        service.request(person)
+        manager = type(service.manager).objects.get(pk=service.manager.pk)
+        _ = manager.active_memberships
+        with django_assert_num_queries(2), shared_reads():  # the requests and their risks
+            first = selectors.requests_of(manager, person)
+            assert selectors.requests_of(manager, person) is first
+
+
+def visible_requests_of(user, person):
+    return selectors.visible_requests(user).filter(young_person=person).order_by("-received_at", "-pk")
 
 
 class TestWaitingList:
