@@ -6,7 +6,7 @@ from django.http import Http404
 
 from lantern.accounts.models import Team, User
 from lantern.accounts.roles import MANAGER_ROLES, ROLE_PERMISSIONS, Perm, Role
-from lantern.people.permissions import fully_visible_young_people
+from lantern.people.permissions import young_person_fully_visible
 
 from .models import Case
 
@@ -35,20 +35,38 @@ def visible_cases(user: User) -> QuerySet[Case]:
     record is as hidden as the record. Partners see cases of records shared
     with their organisation; what they see of each case is narrowed again by
     the app that shows it (sensitive narrative never reaches them)."""
-    return Case.objects.filter(young_person__in=fully_visible_young_people(user).values("pk"))
+    return Case.objects.filter(young_person_fully_visible(user))
 
 
 def get_case_for_user(user: User, pk: int) -> Case:
     """Fetch a case for a detail view: 404 alike for missing and not allowed."""
-    case = (
+    # At most one row: no LIMIT (.first()), which makes PostgreSQL weigh
+    # many more plans for this many joins (several milliseconds of planning).
+    cases = list(
         visible_cases(user)
         .select_related("young_person", "team", "worker", "second_worker", "lead_practitioner", "call_in_request")
         .filter(pk=pk)
-        .first()
+        .order_by()
     )
-    if case is None:
+    if not cases:
         raise Http404("No such case")
+    case = cases[0]
+    case.__dict__[_FETCHED_FOR] = user.pk
     return case
+
+
+# Set on a case fetched through get_case_for_user: for that user (in this
+# request) the case and its young person's record are known to be visible in
+# full, so the apps' reads about the case need not scope through every case
+# the user may see again (see `fetched_for`).
+_FETCHED_FOR = "_lantern_fetched_for_user"
+
+
+def fetched_for(user: User, case: Case) -> bool:
+    """Whether `case` came from get_case_for_user for this same user. The
+    apps' `*_on(user, case)` reads then filter by the case alone (keeping
+    their narrowing by role); any other case is scoped as usual."""
+    return user.pk is not None and case.__dict__.get(_FETCHED_FOR) == user.pk
 
 
 def can_record_casework(user: User, case: Case) -> bool:

@@ -22,7 +22,7 @@ from lantern.accounts.models import Membership, Organisation, User
 from lantern.accounts.roles import MANAGER_ROLES, TEAM_WORKER_ROLES, Perm, Role
 from lantern.cases.models import Involvement
 
-from .models import Adult, BreakGlassAccess, Household, RecordShare, Relationship, YoungPerson
+from .models import Adult, BreakGlassAccess, Household, RecordRestriction, RecordShare, Relationship, YoungPerson
 
 
 class Access(enum.Enum):
@@ -31,8 +31,10 @@ class Access(enum.Enum):
     FULL = "full"
 
 
-def _scope(user: User) -> Q | None:
-    """The filter for young people in this user's scope, or None for none."""
+def _scope(user: User, ref: str = "pk") -> Q | None:
+    """The filter for young people in this user's scope, or None for none.
+    `ref` names the young person's id in the queryset filtered: "pk" for
+    young people, "young_person_id" for rows about one (cases, requests...)."""
     if not user.is_authenticated or not user.is_active or not user.has_perm(Perm.VIEW_PEOPLE):
         return None
     conditions: list[Q] = []
@@ -42,17 +44,17 @@ def _scope(user: User) -> Q | None:
             Q(
                 Exists(
                     Involvement.objects.filter(
-                        young_person=OuterRef("pk"), team_id__in=worker_teams, closed_at__isnull=True
+                        young_person=OuterRef(ref), team_id__in=worker_teams, closed_at__isnull=True
                     )
                 )
             )
         )
     manager_teams = user.team_ids_with_role(*MANAGER_ROLES)
     if manager_teams:
-        conditions.append(Q(Exists(Involvement.objects.filter(young_person=OuterRef("pk"), team_id__in=manager_teams))))
+        conditions.append(Q(Exists(Involvement.objects.filter(young_person=OuterRef(ref), team_id__in=manager_teams))))
     if user.has_role(Role.SOCIAL_WORKER):
         conditions.append(
-            Q(Exists(Involvement.objects.filter(young_person=OuterRef("pk"), worker=user, closed_at__isnull=True)))
+            Q(Exists(Involvement.objects.filter(young_person=OuterRef(ref), worker=user, closed_at__isnull=True)))
         )
     partner_orgs = {m.team.organisation_id for m in user.active_memberships if m.role == Role.PARTNER_AGENCY_USER}
     if partner_orgs:
@@ -60,7 +62,7 @@ def _scope(user: User) -> Q | None:
             Q(
                 Exists(
                     RecordShare.objects.filter(
-                        young_person=OuterRef("pk"), organisation_id__in=partner_orgs, revoked_at__isnull=True
+                        young_person=OuterRef(ref), organisation_id__in=partner_orgs, revoked_at__isnull=True
                     )
                 )
             )
@@ -71,6 +73,43 @@ def _scope(user: User) -> Q | None:
     for condition in conditions[1:]:
         combined |= condition
     return combined
+
+
+def _full_access(user: User, ref: str = "pk") -> Q:
+    """For young people in scope: the filter for those seen in full, not as a
+    stub. Subqueries rather than joins, so that nothing is repeated and the
+    filter can be put on any queryset whose rows name a young person."""
+    restricted_against_user = (
+        RecordRestriction.objects.filter(young_person=OuterRef(ref)).exclude(manager=user).exclude(allowed_users=user)
+    )
+    break_glass = BreakGlassAccess.objects.filter(young_person=OuterRef(ref), user=user, expires_at__gt=timezone.now())
+    return ~Exists(restricted_against_user) | Exists(break_glass)
+
+
+_NOTHING = Q(pk__in=[])
+
+
+def young_person_in_scope(user: User, ref: str = "young_person_id") -> Q:
+    """A filter for rows whose young person (the field `ref`) this user may
+    open, in full or as a stub: `visible_young_people` without a subquery
+    over every young person in scope."""
+    scope = _scope(user, ref)
+    return _NOTHING if scope is None else scope
+
+
+def young_person_fully_visible(user: User, ref: str = "young_person_id") -> Q:
+    """A filter for rows whose young person (the field `ref`) this user may
+    see in full: `fully_visible_young_people` as one condition on the rows
+    themselves (cases, requests, screenings...), which the database checks
+    row by row instead of listing everyone the user may see first."""
+    scope = _scope(user, ref)
+    return _NOTHING if scope is None else scope & _full_access(user, ref)
+
+
+def full_access_of_record(user: User, ref: str = "young_person_id") -> Q:
+    """For rows already limited to the user's scope: whether their young
+    person is seen in full (True) or as a stub (False), e.g. to annotate."""
+    return _full_access(user, ref)
 
 
 def visible_young_people(user: User) -> QuerySet[YoungPerson]:

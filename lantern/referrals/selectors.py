@@ -11,8 +11,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as SqlCase
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -21,7 +32,12 @@ from lantern.accounts.models import User
 from lantern.core.chronology import byline_fields, shared
 from lantern.core.working_days import add_working_days, working_days_between
 from lantern.people.models import Adult, Household, Relationship, YoungPerson
-from lantern.people.permissions import fully_visible_young_people, visible_adults, visible_young_people
+from lantern.people.permissions import (
+    full_access_of_record,
+    fully_visible_young_people,
+    visible_adults,
+    young_person_in_scope,
+)
 
 from .models import CallInRequest, CallInRequestRisk, Priority, TimescaleSettings
 
@@ -51,8 +67,8 @@ def visible_requests(user: User) -> QuerySet[CallInRequest]:
     as a nameless row)."""
     return (
         _party_to(user)
-        .filter(young_person__in=visible_young_people(user).values("pk"))
-        .annotate(fully_visible=Exists(fully_visible_young_people(user).filter(pk=OuterRef("young_person_id"))))
+        .filter(young_person_in_scope(user))
+        .annotate(fully_visible=ExpressionWrapper(full_access_of_record(user), output_field=BooleanField()))
     )
 
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from lantern.accounts.models import User
 from lantern.accounts.roles import ROLE_PERMISSIONS, Perm, Role
 from lantern.people.models import YoungPerson
-from lantern.people.permissions import Access, fully_visible_young_people, record_access
+from lantern.people.permissions import Access, record_access, young_person_fully_visible
 
 from .models import OutcomeCompletion, Screening
 
@@ -44,7 +44,7 @@ def sees_answers(user: User) -> bool:
 def visible_screenings(user: User) -> QuerySet[Screening]:
     if not can_view_tools(user):
         return Screening.objects.none()
-    return Screening.objects.filter(young_person__in=fully_visible_young_people(user).values("pk"))
+    return Screening.objects.filter(young_person_fully_visible(user))
 
 
 def get_screening_for_user(user: User, pk: int) -> Screening:
@@ -63,7 +63,7 @@ def get_screening_for_user(user: User, pk: int) -> Screening:
 def visible_outcome_completions(user: User) -> QuerySet[OutcomeCompletion]:
     if not can_view_tools(user):
         return OutcomeCompletion.objects.none()
-    return OutcomeCompletion.objects.filter(young_person__in=fully_visible_young_people(user).values("pk"))
+    return OutcomeCompletion.objects.filter(young_person_fully_visible(user))
 
 
 def get_outcome_completion_for_user(user: User, pk: int) -> OutcomeCompletion:
