@@ -12,9 +12,11 @@ Which cases a user sees is lantern.cases.permissions' business
 
 Each `visible_*(user)` queryset has a `*_of(user, young_person)` twin for
 callers that already know the user sees the young person's record in full
-(the person page's chronology and panels, a case fetched through
-`get_case_for_user`): the same rows, with the same narrowing by role, but
-without scoping through every case the user may see again.
+(the person page's chronology and panels), and a `*_on(user, case)` form for
+one case, which skips the scoping for a case fetched through
+`get_case_for_user` (the case page and its panels): the same rows, with the
+same narrowing by role, without scoping through every case the user may see
+again.
 
 Social workers (lead practitioners) are council staff who hold the case with
 the service: they read sensitive narratives, formulations and consultation
@@ -29,7 +31,7 @@ from django.db.models import QuerySet
 from lantern.accounts.models import User
 from lantern.accounts.roles import MANAGER_ROLES, TEAM_WORKER_ROLES, Perm, Role
 from lantern.cases.models import Case
-from lantern.cases.permissions import visible_cases
+from lantern.cases.permissions import fetched_for, visible_cases
 
 from .models import ConsultationNote, Contact, Formulation, JointWorkingRecord
 
@@ -82,6 +84,14 @@ def contacts_of(user: User, young_person: "YoungPerson") -> QuerySet[Contact]:
     return Contact.objects.filter(young_person=young_person)
 
 
+def contacts_on(user: User, case: Case) -> QuerySet[Contact]:
+    """The case's contacts this user may see (narratives still go through
+    `narrative_visible_to`)."""
+    if fetched_for(user, case):
+        return contacts_of(user, case.young_person).filter(case=case)
+    return visible_contacts(user).filter(case=case)
+
+
 def can_record_formulation(user: User, case: Case) -> bool:
     """The clinical psychologist records formulations and consultation notes
     on the open cases of the teams they belong to."""
@@ -102,6 +112,12 @@ def formulations_of(user: User, young_person: "YoungPerson") -> QuerySet[Formula
     return Formulation.objects.filter(young_person=young_person)
 
 
+def formulations_on(user: User, case: Case) -> QuerySet[Formulation]:
+    if fetched_for(user, case):
+        return formulations_of(user, case.young_person).filter(case=case)
+    return visible_formulations(user).filter(case=case)
+
+
 def visible_consultation_notes(user: User) -> QuerySet[ConsultationNote]:
     if not (can_view_casework(user) and sees_team_casework(user)):
         return ConsultationNote.objects.none()
@@ -116,6 +132,12 @@ def consultation_notes_of(user: User, young_person: "YoungPerson") -> QuerySet[C
     return ConsultationNote.objects.filter(young_person=young_person)
 
 
+def consultation_notes_on(user: User, case: Case) -> QuerySet[ConsultationNote]:
+    if fetched_for(user, case):
+        return consultation_notes_of(user, case.young_person).filter(case=case)
+    return visible_consultation_notes(user).filter(case=case)
+
+
 def visible_joint_working(user: User) -> QuerySet[JointWorkingRecord]:
     if not can_view_casework(user):
         return JointWorkingRecord.objects.none()
@@ -128,6 +150,12 @@ def joint_working_of(user: User, young_person: "YoungPerson") -> QuerySet[JointW
     if not can_view_casework(user):
         return JointWorkingRecord.objects.none()
     return _own_organisations_only(user, JointWorkingRecord.objects.filter(young_person=young_person))
+
+
+def joint_working_on(user: User, case: Case) -> QuerySet[JointWorkingRecord]:
+    if fetched_for(user, case):
+        return joint_working_of(user, case.young_person).filter(case=case)
+    return visible_joint_working(user).filter(case=case)
 
 
 def _own_organisations_only(user: User, records: QuerySet[JointWorkingRecord]) -> QuerySet[JointWorkingRecord]:

@@ -1,5 +1,7 @@
 """Reads of contacts (case notes), formulations and joint working, scoped to
 the acting user (lantern.contacts.permissions) in a fixed number of queries.
+A case's lists are scoped through `*_on(user, case)`: cheap for a case
+fetched through get_case_for_user, fully scoped for any other.
 
 Contacts leave here masked: when the user may not read a contact's narrative
 (`narrative_visible_to`), the instance handed out has its narrative blanked
@@ -32,11 +34,13 @@ from .models import (
     Methodology,
 )
 from .permissions import (
+    consultation_notes_on,
+    contacts_on,
+    formulations_on,
+    joint_working_on,
     narrative_visible_to,
-    visible_consultation_notes,
     visible_contacts,
     visible_formulations,
-    visible_joint_working,
 )
 
 CONTACTS_PAGE_SIZE = 20
@@ -104,8 +108,7 @@ def _case_contacts_queryset(
     user: User, case: Case, *, contact_type: str = "", methodology: str = ""
 ) -> QuerySet[Contact]:
     contacts = (
-        visible_contacts(user)
-        .filter(case=case)
+        contacts_on(user, case)
         .select_related("recorded_by")
         .prefetch_related("methodologies")
         .order_by("-occurred_at", "-pk")
@@ -138,7 +141,7 @@ def case_contacts_page(
 
 
 def case_contact_count(user: User, case: Case) -> int:
-    return visible_contacts(user).filter(case=case).count()
+    return contacts_on(user, case).count()
 
 
 def get_contact_for_user(user: User, pk: int) -> Contact:
@@ -292,7 +295,7 @@ def contact_history(user: User, contact: Contact) -> list[VersionEntry]:
 def case_formulations(user: User, case: Case) -> list[Formulation]:
     """The case's formulations, latest first (the first is the current one);
     empty for users who may not see formulations."""
-    return list(visible_formulations(user).filter(case=case).select_related("author").order_by("-formulated_on", "-pk"))
+    return list(formulations_on(user, case).select_related("author").order_by("-formulated_on", "-pk"))
 
 
 def get_formulation_for_user(user: User, pk: int) -> Formulation:
@@ -309,26 +312,14 @@ def get_formulation_for_user(user: User, pk: int) -> Formulation:
 
 
 def latest_formulation(user: User, case: Case) -> Formulation | None:
-    return (
-        visible_formulations(user).filter(case=case).select_related("author").order_by("-formulated_on", "-pk").first()
-    )
+    return formulations_on(user, case).select_related("author").order_by("-formulated_on", "-pk").first()
 
 
 def case_consultation_notes(user: User, case: Case, *, limit: int | None = None) -> list[ConsultationNote]:
-    notes = (
-        visible_consultation_notes(user)
-        .filter(case=case)
-        .select_related("recorded_by")
-        .order_by("-consulted_on", "-pk")
-    )
+    notes = consultation_notes_on(user, case).select_related("recorded_by").order_by("-consulted_on", "-pk")
     return list(notes[:limit] if limit is not None else notes)
 
 
 def case_joint_working(user: User, case: Case, *, limit: int | None = None) -> list[JointWorkingRecord]:
-    records = (
-        visible_joint_working(user)
-        .filter(case=case)
-        .select_related("organisation", "recorded_by")
-        .order_by("-worked_on", "-pk")
-    )
+    records = joint_working_on(user, case).select_related("organisation", "recorded_by").order_by("-worked_on", "-pk")
     return list(records[:limit] if limit is not None else records)

@@ -15,7 +15,7 @@ from django.http import Http404
 from lantern.accounts.models import User
 from lantern.accounts.roles import MANAGER_ROLES, Perm
 from lantern.cases.models import Case
-from lantern.cases.permissions import can_record_casework, visible_cases
+from lantern.cases.permissions import can_record_casework, fetched_for, visible_cases
 
 from .models import Action, Goal, Plan, SafetyMapEntry
 
@@ -41,6 +41,14 @@ def visible_plans(user: User) -> QuerySet[Plan]:
     if not can_view_plans(user):
         return Plan.objects.none()
     return Plan.objects.filter(case__in=visible_cases(user).values("pk"))
+
+
+def plans_on(user: User, case: Case) -> QuerySet[Plan]:
+    """The case's plans this user may see: by the case alone for a case
+    fetched through get_case_for_user for this user, scoped otherwise."""
+    if fetched_for(user, case):
+        return Plan.objects.filter(case=case) if can_view_plans(user) else Plan.objects.none()
+    return visible_plans(user).filter(case=case)
 
 
 def get_plan_for_user(user: User, pk: int) -> Plan:

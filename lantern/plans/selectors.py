@@ -16,7 +16,7 @@ from lantern.people.models import YoungPerson
 
 from .cadence import transition_date
 from .models import Action, Feedback, Goal, Plan, PlanSignOff, Review, SafetyMapEntry, TransitionPlan
-from .permissions import can_view_plans, visible_plans
+from .permissions import can_view_plans, plans_on
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,7 @@ def case_plans(user: User, case: Case, today: dt.date | None = None) -> QuerySet
     with `overdue_actions` and `open_actions`."""
     today = today or timezone.localdate()
     return (
-        visible_plans(user)
-        .filter(case=case)
+        plans_on(user, case)
         .select_related("approved_by", "submitted_by")
         .annotate(
             overdue_actions=Count("actions", filter=Q(actions__status=Action.Status.OPEN, actions__due_on__lt=today)),

@@ -11,12 +11,17 @@ from django.utils import timezone
 
 from lantern.accounts.models import Membership, Organisation, User
 from lantern.accounts.roles import Role
+from lantern.cases.permissions import fetched_for, get_case_for_user
 from lantern.contacts.models import JointWorkingKind
 from lantern.contacts.permissions import (
     consultation_notes_of,
+    consultation_notes_on,
     contacts_of,
+    contacts_on,
     formulations_of,
+    formulations_on,
     joint_working_of,
+    joint_working_on,
     visible_consultation_notes,
     visible_contacts,
     visible_formulations,
@@ -128,3 +133,27 @@ def test_a_partner_holding_a_council_role_too_is_treated_as_a_partner():
     assert {r.organisation_id for r in joint_working_of(both, world.case.young_person)} == {
         world.partner_organisation.pk
     }
+
+
+def test_a_case_fetched_for_the_user_is_read_by_the_case_alone_and_any_other_case_is_scoped():
+    world, users = _filled_world()
+    scoped: dict[Callable[..., Any], Callable[..., Any]] = {
+        contacts_on: visible_contacts,
+        formulations_on: visible_formulations,
+        consultation_notes_on: visible_consultation_notes,
+        joint_working_on: visible_joint_working,
+    }
+    outsider = fresh(world.outsider)
+    for user in (fresh(user) for user in users):
+        if record_access(user, world.case.young_person) is Access.FULL:
+            fetched = get_case_for_user(user, world.case.pk)
+            assert fetched_for(user, fetched) and not fetched_for(outsider, fetched)
+            for on, visible in scoped.items():
+                assert _pks(on(user, fetched)) == _pks(visible(fresh(user)).filter(case=world.case)), on.__name__
+        # A case handed over any other way is scoped as before.
+        for on, visible in scoped.items():
+            assert _pks(on(user, world.case)) == _pks(visible(fresh(user)).filter(case=world.case)), on.__name__
+    # A case fetched for someone else gives the outsider nothing.
+    fetched = get_case_for_user(fresh(world.worker), world.case.pk)
+    for on in scoped:
+        assert not on(outsider, fetched).exists()
