@@ -723,33 +723,27 @@ def _requests_section(user: User, team_ids: set[int], overview: TeamOverview, to
         timescale_settings,
         visible_requests,
         waiting_list,
-        with_list_relations,
+        with_list_rows,
     )
 
-    # The requests awaiting a decision and those that changed state lately,
-    # in one query: they are counted by state and the undecided listed. (The
-    # scope's subqueries are costly to build, so it is built once for both.)
+    # The requests awaiting a decision and those that changed state lately
+    # are counted by state from one light query; the undecided and the
+    # waiting list's rows are then fetched together (with_list_rows).
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    relevant = list(
-        with_list_relations(
-            visible_requests(user).filter(
-                Q(state__in=UNDECIDED_STATES) | Q(state_changed_at__gte=since), service_team_id__in=team_ids
-            )
-        ).order_by("received_at", "pk")
+    relevant = visible_requests(user).filter(
+        Q(state__in=UNDECIDED_STATES) | Q(state_changed_at__gte=since), service_team_id__in=team_ids
     )
     counts: dict[str, int] = defaultdict(int)
-    for request in relevant:
-        counts[request.state] += 1
+    for state in relevant.values_list("state", flat=True):
+        counts[state] += 1
     overview.requests_by_state = [(state, str(label), counts[state]) for state, label in CallInRequest.State.choices]
+    undecided, waiting = with_list_rows(
+        relevant.filter(state__in=UNDECIDED_STATES).order_by("received_at", "pk")[:TEAM_LIST_LIMIT],
+        waiting_list(user).filter(service_team_id__in=team_ids)[:TEAM_LIST_LIMIT],
+    )
     settings = timescale_settings()
-    overview.undecided = request_rows(
-        [request for request in relevant if request.state in UNDECIDED_STATES][:TEAM_LIST_LIMIT], settings, today
-    )
-    overview.waiting = request_rows(
-        with_list_relations(waiting_list(user).filter(service_team_id__in=team_ids))[:TEAM_LIST_LIMIT],
-        settings,
-        today,
-    )
+    overview.undecided = request_rows(undecided, settings, today)
+    overview.waiting = request_rows(waiting, settings, today)
     overview.young_person_ids |= {row.young_person_id for row in overview.undecided + overview.waiting}
 
 

@@ -11,7 +11,6 @@ from itertools import islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -95,7 +94,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     _require(can_use_requests(user))
     form, requests, filters = _filtered(request, user)
-    page = Paginator(selectors.with_list_relations(requests), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.list_page(requests, request.GET.get("page"), PAGE_SIZE)
     rows = selectors.request_rows(page.object_list)
     audit_log(
         actor=user,
@@ -196,9 +195,7 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 def waiting_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     _require(can_use_requests(user))
-    page = Paginator(selectors.with_list_relations(selectors.waiting_list(user)), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.list_page(selectors.waiting_list(user), request.GET.get("page"), PAGE_SIZE)
     rows = selectors.request_rows(page.object_list)
     audit_log(
         actor=user,

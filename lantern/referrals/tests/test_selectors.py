@@ -4,6 +4,7 @@ counts that do not grow with the rows."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import FieldError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -328,6 +329,41 @@ def test_list_rows_take_the_same_queries_for_one_or_many(service, contacts):
     many = count()
     assert one[0] == 1 and many[0] == 13
     assert one[1] == many[1]
+
+
+def test_with_list_rows_keeps_each_lists_order_and_who_is_nameless_in_a_fixed_number_of_queries(service, contacts):
+    def lists():
+        manager = type(service.manager).objects.get(pk=service.manager.pk)
+        _ = manager.active_memberships
+        newest_first = selectors.request_list(manager, selectors.RequestFilters())
+        with CaptureQueriesContext(connection) as queries:
+            shown = selectors.with_list_rows(newest_first[:50], newest_first.order_by("received_at", "pk")[:2])
+        return shown, len(queries), [request.pk for request in newest_first]
+
+    first = service.request()
+    _, one, _ = lists()
+    restricted = service.request()
+    RecordRestriction.objects.create(
+        young_person=restricted.young_person,
+        manager=service.social_worker,
+        reason="Relative of staff",
+        review_due_on=timezone.localdate() + dt.timedelta(days=90),
+    )
+    for _ in range(4):
+        service.request()
+    (newest, oldest_two), many, expected = lists()
+    assert one == many == 4  # the ids of each list, then the rows and their risks
+    assert [request.pk for request in newest] == expected
+    assert [request.pk for request in oldest_two] == [first.pk, restricted.pk]
+    rows = {row.pk: row for row in selectors.request_rows(newest)}
+    assert rows[restricted.pk].restricted and rows[restricted.pk].name == ""
+    assert rows[first.pk].name == first.young_person.display_name and rows[first.pk].risks
+
+
+def test_with_list_rows_takes_only_scoped_requests(service):
+    service.request()
+    with pytest.raises(FieldError):
+        selectors.with_list_rows(CallInRequest.objects.all())
 
 
 def test_family_candidates_are_relatives_the_user_can_see(service):
