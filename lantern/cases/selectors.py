@@ -717,33 +717,17 @@ class TeamOverview:
 
 def _requests_section(user: User, team_ids: set[int], overview: TeamOverview, today: dt.date) -> None:
     from lantern.referrals.models import CallInRequest
-    from lantern.referrals.selectors import (
-        UNDECIDED_STATES,
-        request_rows,
-        timescale_settings,
-        visible_requests,
-        waiting_list,
-        with_list_rows,
-    )
+    from lantern.referrals.selectors import request_rows, team_requests, timescale_settings
 
-    # The requests awaiting a decision and those that changed state lately
-    # are counted by state from one light query; the undecided and the
-    # waiting list's rows are then fetched together (with_list_rows).
-    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    relevant = visible_requests(user).filter(
-        Q(state__in=UNDECIDED_STATES) | Q(state_changed_at__gte=since), service_team_id__in=team_ids
+    requests = team_requests(
+        user, team_ids, since=timezone.now() - dt.timedelta(days=RECENT_DAYS), limit=TEAM_LIST_LIMIT
     )
-    counts: dict[str, int] = defaultdict(int)
-    for state in relevant.values_list("state", flat=True):
-        counts[state] += 1
-    overview.requests_by_state = [(state, str(label), counts[state]) for state, label in CallInRequest.State.choices]
-    undecided, waiting = with_list_rows(
-        relevant.filter(state__in=UNDECIDED_STATES).order_by("received_at", "pk")[:TEAM_LIST_LIMIT],
-        waiting_list(user).filter(service_team_id__in=team_ids)[:TEAM_LIST_LIMIT],
-    )
+    overview.requests_by_state = [
+        (state, str(label), requests.counts.get(state, 0)) for state, label in CallInRequest.State.choices
+    ]
     settings = timescale_settings()
-    overview.undecided = request_rows(undecided, settings, today)
-    overview.waiting = request_rows(waiting, settings, today)
+    overview.undecided = request_rows(requests.undecided, settings, today)
+    overview.waiting = request_rows(requests.waiting, settings, today)
     overview.young_person_ids |= {row.young_person_id for row in overview.undecided + overview.waiting}
 
 

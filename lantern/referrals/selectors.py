@@ -8,6 +8,7 @@ restricted records are kept but lose their name (`fully_visible` is False).
 Query counts do not grow with the number of rows."""
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -106,16 +107,21 @@ def with_list_relations(requests: QuerySet[CallInRequest]) -> QuerySet[CallInReq
 def with_list_rows(*requests: QuerySet[CallInRequest]) -> list[list[CallInRequest]]:
     """For each queryset of `visible_requests` (filtered, ordered, sliced as
     the page wants), its requests in order with what a list row
-    (`request_rows`) shows and nothing more:
-    one query per queryset for the ids, then one for every row at once and
-    one for their risks, however many rows.
+    (`request_rows`) shows and nothing more: one query per queryset for the
+    ids, then one for every row at once and one for their risks, however
+    many rows.
 
     The ids are asked apart from the rows because PostgreSQL, given the
     scope's subqueries and the row's joins in one query, plans badly (it
     walks every young person in the user's scope and joins each to
     everything before sorting): apart, both are quick to plan and to run."""
     # `fully_visible` is visible_requests' annotation: other querysets fail here.
-    picked = [list(queryset.values_list("pk", "fully_visible")) for queryset in requests]  # type: ignore[misc]
+    return _rows_in_order([list(queryset.values_list("pk", "fully_visible")) for queryset in requests])  # type: ignore[misc]
+
+
+def _rows_in_order(picked: list[list[tuple[int, bool]]]) -> list[list[CallInRequest]]:
+    """The rows of requests picked from `visible_requests` (id, and whether
+    the young person is seen in full), in the order picked."""
     ids = {pk for rows in picked for pk, _ in rows}
     fetched = (
         {
@@ -134,6 +140,39 @@ def with_list_rows(*requests: QuerySet[CallInRequest]) -> list[list[CallInReques
             shown.append(request)
         lists.append(shown)
     return lists
+
+
+@dataclass
+class TeamRequests:
+    """The team view's requests: how many are in each state (those awaiting
+    a decision, and those that reached their state lately), the oldest
+    awaiting a decision, and the head of the waiting list."""
+
+    counts: dict[str, int]
+    undecided: list[CallInRequest]
+    waiting: list[CallInRequest]
+
+
+def team_requests(user: User, team_ids: set[int], *, since: dt.datetime, limit: int) -> TeamRequests:
+    """Requests to these teams as `TeamRequests`, in four queries however
+    many there are: the recent and undecided ones (counted here, the
+    undecided listed oldest first), the waiting list's ids, then the rows
+    shown and their risks."""
+    recent = list(
+        visible_requests(user)
+        .filter(Q(state__in=UNDECIDED_STATES) | Q(state_changed_at__gte=since), service_team_id__in=team_ids)
+        .order_by("received_at", "pk")
+        .values_list("pk", "state", "fully_visible")  # type: ignore[misc]
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for _, state, _ in recent:
+        counts[state] += 1
+    undecided = [(pk, fully_visible) for pk, state, fully_visible in recent if state in UNDECIDED_STATES][:limit]
+    waiting = list(
+        waiting_list(user).filter(service_team_id__in=team_ids).values_list("pk", "fully_visible")[:limit]  # type: ignore[misc]
+    )
+    undecided_rows, waiting_rows = _rows_in_order([undecided, waiting])
+    return TeamRequests(counts=dict(counts), undecided=undecided_rows, waiting=waiting_rows)
 
 
 def list_page(requests: QuerySet[CallInRequest], number: str | int | None, per_page: int) -> Page:
