@@ -22,7 +22,7 @@ from lantern.accounts.roles import TEAM_WORKER_ROLES, Role
 from lantern.contacts.selectors import last_contacts
 from lantern.core.chronology import byline_fields, shared
 from lantern.people.models import Household, YoungPerson
-from lantern.people.permissions import fully_visible_young_people, visible_young_people
+from lantern.people.permissions import fully_visible_young_people, visible_young_people, young_person_in_scope
 from lantern.people.selectors import fully_visible_pks
 from lantern.plans.selectors import PlanSummary, plan_summaries
 from lantern.tools.selectors import RiskSummary, risk_summaries
@@ -775,6 +775,17 @@ def _capacity_section(team_ids: set[int], overview: TeamOverview) -> None:
     overview.totals = list(totals.values())
 
 
+# What a CaseLine reads of a case (with young_person, team and worker
+# selected): the team view fetches no more.
+LINE_FIELDS = (
+    "young_person__first_name",
+    "young_person__last_name",
+    "young_person__preferred_name",
+    "team__name",
+    *byline_fields("worker"),
+)
+
+
 def _line(case: Case, prefix: str, **kwargs: Any) -> CaseLine:
     return CaseLine(
         case_id=case.pk,
@@ -803,25 +814,26 @@ def team_overview(user: User, today: dt.date | None = None) -> TeamOverview:
     _requests_section(user, team_ids, overview, today)
     _capacity_section(team_ids, overview)
     prefix = reverse("cases:detail", args=[0]).removesuffix("0/")
-    in_scope = visible_young_people(user).values("pk")
+    in_scope = young_person_in_scope(user)
 
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     recent = (
-        Case.objects.filter(team_id__in=team_ids, allocated_at__gte=since, young_person__in=in_scope)
+        Case.objects.filter(in_scope, team_id__in=team_ids, allocated_at__gte=since)
         .select_related("young_person", "team", "worker", "allocated_by")
+        .only(*LINE_FIELDS, "allocated_at", *byline_fields("allocated_by"))
         .order_by("-allocated_at", "-pk")[:TEAM_LIST_LIMIT]
     )
     overview.recent = [_line(case, prefix, when=case.allocated_at, by=str(case.allocated_by)) for case in recent]
 
     open_cases = list(
-        Case.objects.filter(team_id__in=team_ids, status=Case.Status.OPEN, young_person__in=in_scope).values_list(
-            "pk", flat=True
-        )
+        Case.objects.filter(in_scope, team_id__in=team_ids, status=Case.Status.OPEN).values_list("pk", flat=True)
     )
     summaries = plan_summaries(open_cases, today) if open_cases else {}
     overdue_ids = [pk for pk, summary in summaries.items() if summary.review_overdue]
     if overdue_ids:
-        overdue = Case.objects.filter(pk__in=overdue_ids).select_related("young_person", "team", "worker")
+        overdue = (
+            Case.objects.filter(pk__in=overdue_ids).select_related("young_person", "team", "worker").only(*LINE_FIELDS)
+        )
         overview.overdue_reviews = sorted(
             (_line(case, prefix, when=summaries[case.pk].next_review_due) for case in overdue),
             key=lambda line: (line.when_date or today, line.case_id),
@@ -830,6 +842,7 @@ def team_overview(user: User, today: dt.date | None = None) -> TeamOverview:
     pending = (
         SignOff.objects.filter(status=SignOff.Status.PENDING, case__team_id__in=team_ids)
         .select_related("case__young_person", "case__team", "case__worker", "requested_by")
+        .only("kind", "requested_at", *(f"case__{field}" for field in LINE_FIELDS), *byline_fields("requested_by"))
         .order_by("requested_at", "pk")
     )
     overview.awaiting = [

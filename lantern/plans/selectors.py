@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lantern.accounts.models import User
 from lantern.cases.models import Case
+from lantern.core.chronology import byline_fields
 from lantern.people.models import YoungPerson
 
 from .cadence import transition_date
@@ -74,13 +75,23 @@ def plan_summaries(case_ids: Iterable[int], today: dt.date) -> dict[int, PlanSum
 
 def plans_awaiting_sign_off(team_ids: Iterable[int]) -> list[Plan]:
     """Plans in these teams' open cases waiting for a team manager's approval,
-    oldest request first, for the team view (Plan instances with case and
-    young person selected)."""
+    oldest request first, for the team view: Plan instances with only what
+    it shows (title, submission and who submitted, the case's young person's
+    name, team and worker)."""
     return list(
         Plan.objects.filter(
             case__team_id__in=list(team_ids), case__status=Case.Status.OPEN, status=Plan.Status.AWAITING_SIGN_OFF
         )
         .select_related("case", "case__young_person", "case__team", "case__worker", "submitted_by")
+        .only(
+            "title",
+            "submitted_at",
+            "case__young_person__first_name",
+            "case__young_person__last_name",
+            "case__young_person__preferred_name",
+            "case__team__name",
+            *byline_fields("case__worker", "submitted_by"),
+        )
         .order_by("submitted_at", "pk")
     )
 
