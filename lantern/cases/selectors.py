@@ -24,7 +24,7 @@ from lantern.core.chronology import byline_fields, shared
 from lantern.people.models import Household, YoungPerson
 from lantern.people.permissions import fully_visible_young_people, visible_young_people, young_person_in_scope
 from lantern.people.selectors import fully_visible_pks
-from lantern.plans.selectors import PlanSummary, plan_summaries
+from lantern.plans.selectors import PlanSummary, plan_summaries, with_review_overdue
 from lantern.tools.selectors import RiskSummary, risk_summaries
 
 from .models import DEFAULT_FAMILIES_PER_WORKER, Case, CaseClosure, Involvement, RiskTier, SignOff, TeamCapacity
@@ -825,19 +825,15 @@ def team_overview(user: User, today: dt.date | None = None) -> TeamOverview:
     )
     overview.recent = [_line(case, prefix, when=case.allocated_at, by=str(case.allocated_by)) for case in recent]
 
-    open_cases = list(
-        Case.objects.filter(in_scope, team_id__in=team_ids, status=Case.Status.OPEN).values_list("pk", flat=True)
+    overdue = (
+        with_review_overdue(Case.objects.filter(in_scope, team_id__in=team_ids, status=Case.Status.OPEN), today)
+        .select_related("young_person", "team", "worker")
+        .only(*LINE_FIELDS)
     )
-    summaries = plan_summaries(open_cases, today) if open_cases else {}
-    overdue_ids = [pk for pk, summary in summaries.items() if summary.review_overdue]
-    if overdue_ids:
-        overdue = (
-            Case.objects.filter(pk__in=overdue_ids).select_related("young_person", "team", "worker").only(*LINE_FIELDS)
-        )
-        overview.overdue_reviews = sorted(
-            (_line(case, prefix, when=summaries[case.pk].next_review_due) for case in overdue),
-            key=lambda line: (line.when_date or today, line.case_id),
-        )
+    overview.overdue_reviews = sorted(
+        (_line(case, prefix, when=case.review_due) for case in overdue),  # type: ignore[attr-defined]
+        key=lambda line: (line.when_date or today, line.case_id),
+    )
 
     pending = (
         SignOff.objects.filter(status=SignOff.Status.PENDING, case__team_id__in=team_ids)

@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.db import connection
+from django.db.models import Case as SqlCase
+from django.db.models import DateField, Value, When
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -433,6 +435,13 @@ def casework(monkeypatch):
     monkeypatch.setattr("lantern.cases.selectors.risk_summaries", lambda ids: asked_for("risks", ids))
     monkeypatch.setattr("lantern.cases.selectors.last_contacts", lambda ids: asked_for("contacts", ids))
     monkeypatch.setattr("lantern.cases.selectors.plan_summaries", lambda ids, today: asked_for("plans", ids))
+
+    def with_review_overdue(cases, today):
+        overdue = {pk: summary.next_review_due for pk, summary in data["plans"].items() if summary.review_overdue}
+        due = SqlCase(*[When(pk=pk, then=Value(day)) for pk, day in overdue.items()], output_field=DateField())
+        return cases.filter(pk__in=list(overdue)).annotate(review_due=due)
+
+    monkeypatch.setattr("lantern.cases.selectors.with_review_overdue", with_review_overdue)
     return data
 
 

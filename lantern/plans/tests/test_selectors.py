@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from lantern.accounts.roles import Role
 from lantern.cases.case_panels import panels_for_case
+from lantern.cases.models import Case
 from lantern.cases.permissions import get_case_for_user
 from lantern.core.chronology import events_for
 from lantern.people.models import YoungPerson
@@ -23,6 +24,7 @@ from lantern.plans.selectors import (
     plan_record,
     plan_summaries,
     plans_awaiting_sign_off,
+    with_review_overdue,
 )
 from lantern.plans.tests.factories import (
     ActionFactory,
@@ -80,6 +82,26 @@ def test_a_review_due_yesterday_is_overdue_and_one_due_today_is_not(case, today)
     approved_plan(case=case, next_review_due=today)
     assert not plan_summaries([case.pk], today)[case.pk].review_overdue
     assert plan_summaries([case.pk], today + DAY)[case.pk].review_overdue
+
+
+@pytest.mark.django_db
+def test_with_review_overdue_agrees_with_plan_summaries(team, worker, today):
+    cases = [CaseFactory.create(team=team, worker=worker) for _ in range(5)]
+    approved_plan(case=cases[0], next_review_due=today - DAY)  # overdue
+    approved_plan(case=cases[1], next_review_due=today)  # due today: not yet
+    approved_plan(case=cases[2], next_review_due=today - 3 * DAY)  # overdue, and an earlier one below
+    approved_plan(case=cases[2], kind=Plan.Kind.SAFETY, next_review_due=today - 5 * DAY)
+    PlanFactory.create(case=cases[3], next_review_due=today - 9 * DAY)  # a draft: not live
+    ended = approved_plan(case=cases[4], next_review_due=today - 9 * DAY)
+    Plan.objects.filter(pk=ended.pk).update(status=Plan.Status.ENDED, ended_at=timezone.now())
+    ids = [case.pk for case in cases]
+
+    summaries = plan_summaries(ids, today)
+    shown = with_review_overdue(Case.objects.filter(pk__in=ids), today)
+    overdue = {case.pk: case.review_due for case in shown}  # type: ignore[attr-defined]
+
+    assert overdue == {pk: s.next_review_due for pk, s in summaries.items() if s.review_overdue}
+    assert overdue == {cases[0].pk: today - DAY, cases[2].pk: today - 5 * DAY}
 
 
 @pytest.mark.django_db
