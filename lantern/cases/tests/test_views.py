@@ -9,6 +9,7 @@ from django.db.models import DateField, Value, When
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from lantern.accounts.roles import Role
 from lantern.audit.models import AuditEvent
@@ -70,8 +71,9 @@ def test_case_page_shows_the_summary_and_is_audited(client, team, senior, worker
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert case.young_person.full_name in content
-    assert str(request.lead_practitioner) in content
+    # Escaped as the page escapes them: Faker's names include O'Brien.
+    assert escape(case.young_person.full_name) in content
+    assert escape(str(request.lead_practitioner)) in content
     assert "Wendy Worker (chosen by the young person)" in content
     assert "Sol Second, working with the parent or carer" in content
     assert "Ask to close the case" in content and "Record that social care has closed" in content
