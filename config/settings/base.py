@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lantern.tools",
     "lantern.contacts",
     "lantern.plans",
+    "lantern.missing",
     "lantern.demo",
 ]
 

@@ -45,6 +45,14 @@ class Perm:
     RECORD_FORMULATION = "cases.record_formulation"  # the clinical psychologist's formulation
     RECORD_SCREENING = "tools.record_screening"  # exploitation screenings and outcome tools
     EXPORT_LISTS = "cases.export_lists"  # CSV of lists with names (audited)
+    # Missing from home or care (issue 4).
+    RECORD_EPISODE = "missing.record_episode"  # record or update a missing episode
+    VIEW_MISSING_BOARD = "missing.view_board"  # the missing team's board and reports
+    RECORD_INTERVIEW = "missing.record_interview"  # offer, attempts and record Return Home Interviews
+    ALLOCATE_INTERVIEW = "missing.allocate_interview"
+    OVERRIDE_INDEPENDENCE = "missing.override_independence"  # a manager's recorded exception
+    IMPORT_POLICE = "missing.import_police"  # the police's missing notifications
+    EXPORT_RETURNS = "missing.export_returns"  # SSDA903 Missing and Annex A list 8 (audited)
     VIEW_AUDIT = "audit.view_audit"
     VIEW_MEASURES = "measures.view_measures"
     MANAGE_USERS = "accounts.manage_users"
@@ -64,14 +72,19 @@ _PRACTITIONER = frozenset(
         Perm.RECORD_SCREENING,
     }
 )
-# Those who hold call-in cases and record the casework on them.
-_CASEWORKER = _PRACTITIONER | {Perm.RECORD_CASEWORK}
+# Those who hold call-in cases and record the casework on them. Anyone who
+# works with a young person may record that they have gone missing.
+_CASEWORKER = _PRACTITIONER | {Perm.RECORD_CASEWORK, Perm.RECORD_EPISODE}
+# The missing team: episodes, the police's notifications and the interviews.
+_MISSING_WORK = frozenset(
+    {Perm.RECORD_EPISODE, Perm.VIEW_MISSING_BOARD, Perm.RECORD_INTERVIEW, Perm.IMPORT_POLICE}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.YOUTH_SUPPORT_WORKER: _CASEWORKER,
     Role.SENIOR_PRACTITIONER: _CASEWORKER
     | {Perm.SHARE_RECORD, Perm.MANAGE_INVOLVEMENTS, Perm.EXPORT_LISTS, Perm.ALLOCATE_CASE},
-    Role.MISSING_PRACTITIONER: _PRACTITIONER,
+    Role.MISSING_PRACTITIONER: _PRACTITIONER | _MISSING_WORK,
     Role.DETACHED_YOUTH_WORKER: _PRACTITIONER,
     Role.CLINICAL_PSYCHOLOGIST: frozenset(
         {
@@ -93,7 +106,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         Perm.ALLOCATE_CASE,
         Perm.SIGN_OFF,
         Perm.EXPORT_LISTS,
-    },
+    }
+    | _MISSING_WORK
+    | {Perm.ALLOCATE_INTERVIEW, Perm.OVERRIDE_INDEPENDENCE, Perm.EXPORT_RETURNS},
     # The lead practitioner calls the service in, completes a screening with
     # the request, and sees the service's work on their child; they do not
     # record the service's casework.
@@ -107,13 +122,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Perm.VIEW_CASELOAD,
             Perm.MAKE_REQUEST,
             Perm.RECORD_SCREENING,
+            Perm.RECORD_EPISODE,
         }
     ),
     # Partners see what is shared with their organisation; they do not create
     # or change the council's records.
     Role.PARTNER_AGENCY_USER: frozenset({Perm.VIEW_PEOPLE, Perm.SEARCH_PEOPLE}),
     # Analysts see measures, never names.
-    Role.PERFORMANCE_ANALYST: frozenset({Perm.VIEW_MEASURES}),
+    # The statutory returns carry no names (the council's child identifier,
+    # dates of birth and episodes): the analyst produces them.
+    Role.PERFORMANCE_ANALYST: frozenset({Perm.VIEW_MEASURES, Perm.EXPORT_RETURNS}),
     Role.DATA_PROTECTION_LEAD: frozenset({Perm.VIEW_AUDIT}),
     # Administrators manage users and lists; they do not read case records.
     Role.SYSTEM_ADMINISTRATOR: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_REFERENCE_DATA}),

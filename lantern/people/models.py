@@ -357,3 +357,131 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"Break-glass by {self.user} until {self.expires_at:%H:%M}"
+
+
+class Placement(models.Model):
+    """A period of a looked-after child's care with one placement and one legal
+    status: an episode of care in the sense of the SSDA903 return, recorded
+    with the return's codes so that Lantern can build the return's Header and
+    Episodes tables (for validating its Missing table, and for councils without
+    another source). A new row starts whenever the placement or the legal
+    status changes; `reason_new_episode` says which."""
+
+    class LegalStatusCode(models.TextChoices):
+        C1 = "C1", "C1 – Interim care order"
+        C2 = "C2", "C2 – Full care order"
+        D1 = "D1", "D1 – Freeing order granted"
+        E1 = "E1", "E1 – Placement order granted"
+        J1 = "J1", "J1 – Remanded to local authority accommodation or youth detention"
+        J2 = "J2", "J2 – Placed in accommodation under PACE"
+        J3 = "J3", "J3 – Sentenced to a supervision order with a residence requirement"
+        L1 = "L1", "L1 – Under police protection and in local authority accommodation"
+        L2 = "L2", "L2 – Emergency protection order"
+        L3 = "L3", "L3 – Child assessment order and in local authority accommodation"
+        V2 = "V2", "V2 – Single period of accommodation under section 20"
+        V3 = "V3", "V3 – Accommodated under an agreed series of short-term breaks (individual)"
+        V4 = "V4", "V4 – Accommodated under an agreed series of short-term breaks (continuous)"
+
+    class ReasonNewEpisode(models.TextChoices):
+        S = "S", "S – Started to be looked after"
+        L = "L", "L – Change of legal status only"
+        P = "P", "P – Change of placement and carer"
+        T = "T", "T – Change of placement, same carer"
+        B = "B", "B – Change of legal status and of placement and carer"
+        U = "U", "U – Change of legal status and of placement, same carer"
+
+    class NeedCode(models.TextChoices):
+        N1 = "N1", "N1 – Abuse or neglect"
+        N2 = "N2", "N2 – Child's disability"
+        N3 = "N3", "N3 – Parental illness or disability"
+        N4 = "N4", "N4 – Family in acute stress"
+        N5 = "N5", "N5 – Family dysfunction"
+        N6 = "N6", "N6 – Socially unacceptable behaviour"
+        N7 = "N7", "N7 – Low income"
+        N8 = "N8", "N8 – Absent parenting"
+
+    class PlacementType(models.TextChoices):
+        U1 = "U1", "U1 – Foster placement with a relative or friend (long term)"
+        U2 = "U2", "U2 – Foster placement with a relative or friend (FFA or concurrent planning)"
+        U3 = "U3", "U3 – Foster placement with a relative or friend (not long term or FFA)"
+        U4 = "U4", "U4 – Foster placement with another foster carer (long term)"
+        U5 = "U5", "U5 – Foster placement with another foster carer (FFA or concurrent planning)"
+        U6 = "U6", "U6 – Foster placement with another foster carer (not long term or FFA)"
+        K1 = "K1", "K1 – Secure children's home"
+        K2 = "K2", "K2 – Children's home"
+        H5 = "H5", "H5 – Semi-independent living accommodation"
+        P1 = "P1", "P1 – Placed with own parents or others with parental responsibility"
+        P2 = "P2", "P2 – Independent living"
+        R1 = "R1", "R1 – Residential care home"
+        R5 = "R5", "R5 – Young offender institution or prison"
+        S1 = "S1", "S1 – Residential school"
+        Z1 = "Z1", "Z1 – Other placement"
+
+    class Provider(models.TextChoices):
+        PR0 = "PR0", "PR0 – Parent or other person with parental responsibility"
+        PR1 = "PR1", "PR1 – Own provision (by the council)"
+        PR2 = "PR2", "PR2 – Other local authority provision"
+        PR3 = "PR3", "PR3 – Other public provision"
+        PR4 = "PR4", "PR4 – Private provision"
+        PR5 = "PR5", "PR5 – Voluntary or third sector provision"
+
+    class ReasonEnded(models.TextChoices):
+        E11 = "E11", "E11 – Adopted: application unopposed"
+        E12 = "E12", "E12 – Adopted: consent dispensed with"
+        E2 = "E2", "E2 – Died"
+        E3 = "E3", "E3 – Care taken over by another local authority"
+        E4A = "E4A", "E4A – Returned home to live with parents or relatives (planned)"
+        E4B = "E4B", "E4B – Returned home to live with parents or relatives (not planned)"
+        E13 = "E13", "E13 – Left care to live with former foster carers"
+        E41 = "E41", "E41 – Residence or child arrangements order granted"
+        E45 = "E45", "E45 – Special guardianship order granted (former foster carers)"
+        E46 = "E46", "E46 – Special guardianship order granted (other carers)"
+        E47 = "E47", "E47 – Special guardianship order granted (relatives or friends)"
+        E48 = "E48", "E48 – Special guardianship order granted (other)"
+        E5 = "E5", "E5 – Moved into independent living (supportive)"
+        E6 = "E6", "E6 – Moved into independent living (no formal support)"
+        E7 = "E7", "E7 – Transferred to residential care funded by adult social care"
+        E9 = "E9", "E9 – Sentenced to custody"
+        E14 = "E14", "E14 – Accommodation on remand ended"
+        E15 = "E15", "E15 – Age assessment determined child is 18 or over"
+        E16 = "E16", "E16 – Child moved abroad"
+        E17 = "E17", "E17 – Aged 18 (or over) and remained with current carers"
+        E8 = "E8", "E8 – Period of being looked after ceased for any other reason"
+        X1 = "X1", "X1 – Episode ends and a new one begins (change of placement or legal status)"
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="placements")
+    started_on = models.DateField(help_text="DECOM: the day this placement and legal status began")
+    ended_on = models.DateField(null=True, blank=True, help_text="DEC: the day it ended; empty while it lasts")
+    reason_new_episode = models.CharField("reason for new episode", max_length=1, choices=ReasonNewEpisode.choices)
+    legal_status = models.CharField(max_length=2, choices=LegalStatusCode.choices)
+    category_of_need = models.CharField(max_length=2, choices=NeedCode.choices)
+    placement_type = models.CharField(max_length=2, choices=PlacementType.choices)
+    provider = models.CharField(max_length=3, choices=Provider.choices)
+    placement_name = models.CharField(
+        max_length=200, blank=True, help_text="For example the foster carers' surname or the home's name"
+    )
+    placement_postcode = models.CharField(max_length=10, blank=True)
+    home_postcode = models.CharField("home postcode", max_length=10, blank=True)
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True, help_text="For children's homes and other settings Ofsted registers")
+    reason_ended = models.CharField("reason episode ceased", max_length=3, choices=ReasonEnded.choices, blank=True)
+    reason_place_change = models.CharField("reason for placement change", max_length=5, blank=True)
+
+    class Meta:
+        ordering = ["young_person", "started_on"]
+        indexes = [models.Index(fields=["young_person", "started_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="placement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, reason_ended="") | Q(ended_on__isnull=False) & ~Q(reason_ended=""),
+                name="placement_reason_ended_with_end",
+            ),
+            models.UniqueConstraint(
+                fields=["young_person"], condition=Q(ended_on__isnull=True), name="placement_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.placement_name or self.get_placement_type_display()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MissingConfig(AppConfig):
+    name = "lantern.missing"
+    label = "missing"
+    verbose_name = "Missing from home or care"
+
+    def ready(self) -> None:
+        pass
