@@ -10,6 +10,7 @@ urlpatterns = [
     path("tools/", include("lantern.tools.urls")),
     path("contacts/", include("lantern.contacts.urls")),
     path("plans/", include("lantern.plans.urls")),
+    path("missing/", include("lantern.missing.urls")),
     path("audit/", include("lantern.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]

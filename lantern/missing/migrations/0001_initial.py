@@ -7,279 +7,768 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_initial'),
-        ('people', '0003_placement'),
+        ("accounts", "0002_initial"),
+        ("people", "0003_placement"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PhilomenaProfile',
+            name="PhilomenaProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.TextField(help_text='Height, build, hair, eyes, distinguishing marks, usual clothing', verbose_name='physical description')),
-                ('photo', models.ImageField(blank=True, help_text='A recent photograph (kept private, never served directly)', upload_to='philomena/%Y/')),
-                ('photo_taken_on', models.DateField(blank=True, null=True)),
-                ('known_associates', models.TextField(blank=True)),
-                ('places_may_go', models.TextField(blank=True, verbose_name='places they may go')),
-                ('phone_numbers', models.TextField(blank=True)),
-                ('social_media', models.TextField(blank=True)),
-                ('health_needs', models.TextField(blank=True, help_text='Including medication and what happens without it')),
-                ('other_information', models.TextField(blank=True)),
-                ('last_reviewed_at', models.DateTimeField()),
-                ('last_reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('young_person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='philomena_profile', to='people.youngperson')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "description",
+                    models.TextField(
+                        help_text="Height, build, hair, eyes, distinguishing marks, usual clothing",
+                        verbose_name="physical description",
+                    ),
+                ),
+                (
+                    "photo",
+                    models.ImageField(
+                        blank=True,
+                        help_text="A recent photograph (kept private, never served directly)",
+                        upload_to="philomena/%Y/",
+                    ),
+                ),
+                ("photo_taken_on", models.DateField(blank=True, null=True)),
+                ("known_associates", models.TextField(blank=True)),
+                ("places_may_go", models.TextField(blank=True, verbose_name="places they may go")),
+                ("phone_numbers", models.TextField(blank=True)),
+                ("social_media", models.TextField(blank=True)),
+                (
+                    "health_needs",
+                    models.TextField(blank=True, help_text="Including medication and what happens without it"),
+                ),
+                ("other_information", models.TextField(blank=True)),
+                ("last_reviewed_at", models.DateTimeField()),
+                (
+                    "last_reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "young_person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="philomena_profile",
+                        to="people.youngperson",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PoliceImport',
+            name="PoliceImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('content', models.TextField()),
-                ('status', models.CharField(choices=[('previewed', 'Previewed'), ('committed', 'Imported'), ('discarded', 'Discarded')], default='previewed', max_length=20)),
-                ('uploaded_at', models.DateTimeField()),
-                ('resolutions', models.JSONField(blank=True, default=dict, help_text='Rows a person matched by hand: {"line number": young person id}')),
-                ('committed_at', models.DateTimeField(blank=True, null=True)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('unchanged_count', models.PositiveIntegerField(default=0)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='police_imports', to='accounts.team')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("filename", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("content", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("previewed", "Previewed"), ("committed", "Imported"), ("discarded", "Discarded")],
+                        default="previewed",
+                        max_length=20,
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "resolutions",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Rows a person matched by hand: {"line number": young person id}',
+                    ),
+                ),
+                ("committed_at", models.DateTimeField(blank=True, null=True)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("unchanged_count", models.PositiveIntegerField(default=0)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="police_imports", to="accounts.team"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at'],
+                "ordering": ["-uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnHomeInterview',
+            name="ReturnHomeInterview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('due_at', models.DateTimeField(help_text="72 hours (the service's setting) after the earliest return covered")),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('pending', 'Not yet offered'), ('offered', 'Offered, awaiting the interview'), ('completed', 'Accepted and completed'), ('declined', 'Declined'), ('not_offered', 'Not offered'), ('unable_to_contact', 'Unable to contact')], default='pending', max_length=20)),
-                ('offered_at', models.DateTimeField(blank=True, null=True)),
-                ('offered_how', models.CharField(blank=True, choices=[('in_person', 'In person'), ('phone', 'Phone'), ('video', 'Video call')], max_length=20)),
-                ('declined_by', models.CharField(blank=True, choices=[('young_person', 'The young person'), ('parent_carer', 'A parent or carer')], max_length=20)),
-                ('not_offered_reason', models.CharField(blank=True, choices=[('another_authority', 'Another local authority offered the interview'), ('in_custody', 'The young person was in custody'), ('in_hospital', 'The young person was in hospital'), ('missing_again', 'The young person went missing again before it could be offered'), ('social_worker_advised', 'The social worker advised against contact (say why)'), ('other', 'Another reason (say why)')], max_length=30)),
-                ('not_offered_detail', models.CharField(blank=True, max_length=500)),
-                ('carer_view', models.TextField(blank=True, help_text='Where the young person declined', verbose_name="the parent's or carer's view")),
-                ('conducted_at', models.DateTimeField(blank=True, null=True)),
-                ('independence_override_reason', models.TextField(blank=True)),
-                ('independence_override_at', models.DateTimeField(blank=True, null=True)),
-                ('where_went', models.TextField(blank=True, verbose_name='where they went')),
-                ('who_with', models.TextField(blank=True, verbose_name='who they were with')),
-                ('what_happened', models.TextField(blank=True)),
-                ('harm_experienced', models.BooleanField(blank=True, null=True)),
-                ('harm_detail', models.TextField(blank=True)),
-                ('push_narrative', models.TextField(blank=True)),
-                ('pull_narrative', models.TextField(blank=True)),
-                ('exploitation_indicators', models.JSONField(blank=True, default=list, help_text="Ids of the exploitation screening tool's indicators the interview found (see lantern/tools)")),
-                ('disclosures', models.TextField(blank=True)),
-                ('safeguarding_action', models.TextField(blank=True, verbose_name='safeguarding action taken')),
-                ('what_would_help', models.TextField(blank=True)),
-                ('own_words', models.TextField(blank=True, verbose_name="the young person's own words")),
-                ('actions_and_referrals', models.TextField(blank=True)),
-                ('sensitive', models.BooleanField(default=False, help_text='Hides what the young person said and any disclosure from partner agency users')),
-                ('completed_at', models.DateTimeField(blank=True, help_text='When the outcome was recorded', null=True)),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assigned_to', models.ForeignKey(blank=True, help_text='The missing practitioner allocated to offer and hold the interview', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='return_home_interviews_assigned', to=settings.AUTH_USER_MODEL)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('independence_override_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('offered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='return_home_interviews', to='accounts.team')),
-                ('young_person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='return_home_interviews', to='people.youngperson')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "due_at",
+                    models.DateTimeField(
+                        help_text="72 hours (the service's setting) after the earliest return covered"
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet offered"),
+                            ("offered", "Offered, awaiting the interview"),
+                            ("completed", "Accepted and completed"),
+                            ("declined", "Declined"),
+                            ("not_offered", "Not offered"),
+                            ("unable_to_contact", "Unable to contact"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("offered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "offered_how",
+                    models.CharField(
+                        blank=True,
+                        choices=[("in_person", "In person"), ("phone", "Phone"), ("video", "Video call")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "declined_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[("young_person", "The young person"), ("parent_carer", "A parent or carer")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "not_offered_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("another_authority", "Another local authority offered the interview"),
+                            ("in_custody", "The young person was in custody"),
+                            ("in_hospital", "The young person was in hospital"),
+                            ("missing_again", "The young person went missing again before it could be offered"),
+                            ("social_worker_advised", "The social worker advised against contact (say why)"),
+                            ("other", "Another reason (say why)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("not_offered_detail", models.CharField(blank=True, max_length=500)),
+                (
+                    "carer_view",
+                    models.TextField(
+                        blank=True,
+                        help_text="Where the young person declined",
+                        verbose_name="the parent's or carer's view",
+                    ),
+                ),
+                ("conducted_at", models.DateTimeField(blank=True, null=True)),
+                ("independence_override_reason", models.TextField(blank=True)),
+                ("independence_override_at", models.DateTimeField(blank=True, null=True)),
+                ("where_went", models.TextField(blank=True, verbose_name="where they went")),
+                ("who_with", models.TextField(blank=True, verbose_name="who they were with")),
+                ("what_happened", models.TextField(blank=True)),
+                ("harm_experienced", models.BooleanField(blank=True, null=True)),
+                ("harm_detail", models.TextField(blank=True)),
+                ("push_narrative", models.TextField(blank=True)),
+                ("pull_narrative", models.TextField(blank=True)),
+                (
+                    "exploitation_indicators",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Ids of the exploitation screening tool's indicators the interview found (see lantern/tools)",
+                    ),
+                ),
+                ("disclosures", models.TextField(blank=True)),
+                ("safeguarding_action", models.TextField(blank=True, verbose_name="safeguarding action taken")),
+                ("what_would_help", models.TextField(blank=True)),
+                ("own_words", models.TextField(blank=True, verbose_name="the young person's own words")),
+                ("actions_and_referrals", models.TextField(blank=True)),
+                (
+                    "sensitive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Hides what the young person said and any disclosure from partner agency users",
+                    ),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, help_text="When the outcome was recorded", null=True),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The missing practitioner allocated to offer and hold the interview",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_home_interviews_assigned",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "independence_override_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "interviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "offered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_home_interviews",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "young_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_home_interviews",
+                        to="people.youngperson",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at'],
+                "ordering": ["due_at"],
             },
         ),
         migrations.CreateModel(
-            name='MissingEpisode',
+            name="MissingEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveIntegerField(help_text="The young person's episodes, numbered 1, 2, 3 … in order")),
-                ('kind', models.CharField(choices=[('missing', 'Missing'), ('absent', 'Absent')], max_length=10)),
-                ('started_at', models.DateTimeField(help_text='When they left, or were last seen by a responsible adult, whichever is later')),
-                ('reported_at', models.DateTimeField(blank=True, null=True)),
-                ('reported_by', models.CharField(blank=True, choices=[('carer', 'Carer'), ('parent', 'Parent'), ('placement', 'Placement (residential or foster carer)'), ('school', 'School or college'), ('police', 'Police'), ('other', 'Other')], max_length=20)),
-                ('police_reference', models.CharField(blank=True, max_length=50)),
-                ('police_risk', models.CharField(blank=True, choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], max_length=10, verbose_name='police risk grading')),
-                ('ended_at', models.DateTimeField(blank=True, help_text='When they were found or returned', null=True)),
-                ('found_where', models.CharField(blank=True, max_length=300, verbose_name='where found')),
-                ('found_with', models.CharField(blank=True, max_length=300, verbose_name='who with')),
-                ('how_returned', models.CharField(blank=True, choices=[('returned_self', 'Returned by themselves'), ('found_by_police', 'Found by the police'), ('returned_by_police', 'Brought back by the police'), ('collected_by_family', 'Collected by a parent, carer or family member'), ('found_by_other', 'Found by someone else'), ('other', 'Other')], max_length=30)),
-                ('notified_council', models.BooleanField(default=False, verbose_name='council notified')),
-                ('notified_police', models.BooleanField(default=False, verbose_name='police notified')),
-                ('no_interview_reason', models.CharField(blank=True, choices=[('another_authority', 'Another local authority is responsible for the interview'), ('in_custody', 'The young person is in custody'), ('in_hospital', 'The young person is in hospital'), ('aged_18', 'The young person has turned 18'), ('moved_away', 'The young person has moved out of the area'), ('died', 'The young person has died'), ('other', 'Another reason (say why)')], max_length=30)),
-                ('no_interview_detail', models.CharField(blank=True, max_length=500)),
-                ('source', models.CharField(choices=[('recorded', 'Recorded in Lantern'), ('police_import', 'Police notification import')], default='recorded', max_length=20)),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('overdue_alert_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('placement', models.ForeignKey(blank=True, help_text='For a looked-after child, the placement they went missing from', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='missing_episodes', to='people.placement')),
-                ('recorded_by', models.ForeignKey(blank=True, help_text='Empty when an import or the demo data made it', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(help_text='The missing team that follows the episode up', on_delete=django.db.models.deletion.PROTECT, related_name='missing_episodes', to='accounts.team')),
-                ('young_person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='missing_episodes', to='people.youngperson')),
-                ('police_import', models.ForeignKey(blank=True, help_text='The last police import that created or changed the episode', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='missing.policeimport')),
-                ('interview', models.ForeignKey(blank=True, help_text='The Return Home Interview that covers this episode', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='missing.returnhomeinterview')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "number",
+                    models.PositiveIntegerField(help_text="The young person's episodes, numbered 1, 2, 3 … in order"),
+                ),
+                ("kind", models.CharField(choices=[("missing", "Missing"), ("absent", "Absent")], max_length=10)),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        help_text="When they left, or were last seen by a responsible adult, whichever is later"
+                    ),
+                ),
+                ("reported_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reported_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("carer", "Carer"),
+                            ("parent", "Parent"),
+                            ("placement", "Placement (residential or foster carer)"),
+                            ("school", "School or college"),
+                            ("police", "Police"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("police_reference", models.CharField(blank=True, max_length=50)),
+                (
+                    "police_risk",
+                    models.CharField(
+                        blank=True,
+                        choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
+                        max_length=10,
+                        verbose_name="police risk grading",
+                    ),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, help_text="When they were found or returned", null=True)),
+                ("found_where", models.CharField(blank=True, max_length=300, verbose_name="where found")),
+                ("found_with", models.CharField(blank=True, max_length=300, verbose_name="who with")),
+                (
+                    "how_returned",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("returned_self", "Returned by themselves"),
+                            ("found_by_police", "Found by the police"),
+                            ("returned_by_police", "Brought back by the police"),
+                            ("collected_by_family", "Collected by a parent, carer or family member"),
+                            ("found_by_other", "Found by someone else"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("notified_council", models.BooleanField(default=False, verbose_name="council notified")),
+                ("notified_police", models.BooleanField(default=False, verbose_name="police notified")),
+                (
+                    "no_interview_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("another_authority", "Another local authority is responsible for the interview"),
+                            ("in_custody", "The young person is in custody"),
+                            ("in_hospital", "The young person is in hospital"),
+                            ("aged_18", "The young person has turned 18"),
+                            ("moved_away", "The young person has moved out of the area"),
+                            ("died", "The young person has died"),
+                            ("other", "Another reason (say why)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("no_interview_detail", models.CharField(blank=True, max_length=500)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("recorded", "Recorded in Lantern"), ("police_import", "Police notification import")],
+                        default="recorded",
+                        max_length=20,
+                    ),
+                ),
+                ("reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("overdue_alert_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a looked-after child, the placement they went missing from",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="missing_episodes",
+                        to="people.placement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when an import or the demo data made it",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        help_text="The missing team that follows the episode up",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="missing_episodes",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "young_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="missing_episodes",
+                        to="people.youngperson",
+                    ),
+                ),
+                (
+                    "police_import",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The last police import that created or changed the episode",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="episodes",
+                        to="missing.policeimport",
+                    ),
+                ),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The Return Home Interview that covers this episode",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="episodes",
+                        to="missing.returnhomeinterview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='InterviewMention',
+            name="InterviewMention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('place', 'Place'), ('person', 'Person')], max_length=10)),
-                ('name', models.CharField(help_text="A place's name, or a person's name or street name", max_length=200)),
-                ('detail', models.CharField(blank=True, help_text="A place's address or postcode; what is known of a person", max_length=300)),
-                ('key', models.CharField(db_index=True, max_length=200)),
-                ('young_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.youngperson')),
-                ('interview', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='missing.returnhomeinterview')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("place", "Place"), ("person", "Person")], max_length=10)),
+                (
+                    "name",
+                    models.CharField(help_text="A place's name, or a person's name or street name", max_length=200),
+                ),
+                (
+                    "detail",
+                    models.CharField(
+                        blank=True, help_text="A place's address or postcode; what is known of a person", max_length=300
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=200)),
+                (
+                    "young_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.youngperson"
+                    ),
+                ),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="missing.returnhomeinterview",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InterviewFactor',
+            name="InterviewFactor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('push', 'Push'), ('pull', 'Pull')], max_length=4)),
-                ('factor', models.CharField(max_length=30)),
-                ('interview', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='factors', to='missing.returnhomeinterview')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("direction", models.CharField(choices=[("push", "Push"), ("pull", "Pull")], max_length=4)),
+                ("factor", models.CharField(max_length=30)),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="factors",
+                        to="missing.returnhomeinterview",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InformationShare',
+            name="InformationShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shared_with', models.CharField(choices=[('police', 'Police'), ('social_worker', 'Social worker'), ('school', 'School or college'), ('health', 'Health'), ('youth_justice', 'Youth justice service'), ('carer', 'Parent, carer or placement'), ('other', 'Other')], max_length=20)),
-                ('shared_at', models.DateTimeField()),
-                ('detail', models.CharField(blank=True, help_text='Who, and what was shared', max_length=300)),
-                ('shared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interview', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='missing.returnhomeinterview')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "shared_with",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("social_worker", "Social worker"),
+                            ("school", "School or college"),
+                            ("health", "Health"),
+                            ("youth_justice", "Youth justice service"),
+                            ("carer", "Parent, carer or placement"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("shared_at", models.DateTimeField()),
+                ("detail", models.CharField(blank=True, help_text="Who, and what was shared", max_length=300)),
+                (
+                    "shared_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="missing.returnhomeinterview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['shared_at'],
+                "ordering": ["shared_at"],
             },
         ),
         migrations.CreateModel(
-            name='ContactAttempt',
+            name="ContactAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempted_at', models.DateTimeField()),
-                ('method', models.CharField(choices=[('phone', 'Phone call'), ('text', 'Text message'), ('visit', 'Visit'), ('letter', 'Letter'), ('through_carer', 'Through the parent, carer or placement'), ('other', 'Other')], max_length=20)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('attempted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interview', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='missing.returnhomeinterview')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("attempted_at", models.DateTimeField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone call"),
+                            ("text", "Text message"),
+                            ("visit", "Visit"),
+                            ("letter", "Letter"),
+                            ("through_carer", "Through the parent, carer or placement"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "attempted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="missing.returnhomeinterview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['attempted_at'],
+                "ordering": ["attempted_at"],
             },
         ),
         migrations.CreateModel(
-            name='MissingSettings',
+            name="MissingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('interview_due_hours', models.PositiveSmallIntegerField(default=72, help_text='A Return Home Interview is due this many hours after the young person returns', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(336)])),
-                ('reminder_after_hours', models.PositiveSmallIntegerField(default=48, help_text='Remind the allocated practitioner (or the team) when no interview has been offered by then', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(336)])),
-                ('repeat_episodes', models.PositiveSmallIntegerField(default=3, help_text='A young person is repeat missing with this many episodes or more ...', validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(50)])),
-                ('repeat_window_days', models.PositiveSmallIntegerField(default=90, help_text='... that started within this many days', validators=[django.core.validators.MinValueValidator(7), django.core.validators.MaxValueValidator(730)])),
-                ('contact_attempts', models.PositiveSmallIntegerField(default=3, help_text='Attempts to reach the young person before an interview may be closed as unable to contact', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)])),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "interview_due_hours",
+                    models.PositiveSmallIntegerField(
+                        default=72,
+                        help_text="A Return Home Interview is due this many hours after the young person returns",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(336),
+                        ],
+                    ),
+                ),
+                (
+                    "reminder_after_hours",
+                    models.PositiveSmallIntegerField(
+                        default=48,
+                        help_text="Remind the allocated practitioner (or the team) when no interview has been offered by then",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(336),
+                        ],
+                    ),
+                ),
+                (
+                    "repeat_episodes",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="A young person is repeat missing with this many episodes or more ...",
+                        validators=[
+                            django.core.validators.MinValueValidator(2),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                    ),
+                ),
+                (
+                    "repeat_window_days",
+                    models.PositiveSmallIntegerField(
+                        default=90,
+                        help_text="... that started within this many days",
+                        validators=[
+                            django.core.validators.MinValueValidator(7),
+                            django.core.validators.MaxValueValidator(730),
+                        ],
+                    ),
+                ),
+                (
+                    "contact_attempts",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="Attempts to reach the young person before an interview may be closed as unable to contact",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(20),
+                        ],
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'missing service settings',
-                'verbose_name_plural': 'missing service settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='missing_settings_single_row')],
+                "verbose_name": "missing service settings",
+                "verbose_name_plural": "missing service settings",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("pk", 1)), name="missing_settings_single_row")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='policeimport',
-            index=models.Index(fields=['sha256', 'status'], name='missing_pol_sha256_9468e3_idx'),
+            model_name="policeimport",
+            index=models.Index(fields=["sha256", "status"], name="missing_pol_sha256_9468e3_idx"),
         ),
         migrations.AddIndex(
-            model_name='returnhomeinterview',
-            index=models.Index(fields=['team', 'outcome', 'due_at'], name='missing_ret_team_id_4b2b29_idx'),
+            model_name="returnhomeinterview",
+            index=models.Index(fields=["team", "outcome", "due_at"], name="missing_ret_team_id_4b2b29_idx"),
         ),
         migrations.AddIndex(
-            model_name='returnhomeinterview',
-            index=models.Index(fields=['young_person', 'due_at'], name='missing_ret_young_p_8dbb89_idx'),
+            model_name="returnhomeinterview",
+            index=models.Index(fields=["young_person", "due_at"], name="missing_ret_young_p_8dbb89_idx"),
         ),
         migrations.AddIndex(
-            model_name='returnhomeinterview',
-            index=models.Index(fields=['assigned_to', 'outcome'], name='missing_ret_assigne_c293a1_idx'),
+            model_name="returnhomeinterview",
+            index=models.Index(fields=["assigned_to", "outcome"], name="missing_ret_assigne_c293a1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='returnhomeinterview',
-            constraint=models.CheckConstraint(condition=models.Q(('declined_by', ''), ('outcome', 'declined'), _connector='OR'), name='interview_declined_by_only_if_declined'),
+            model_name="returnhomeinterview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("declined_by", ""), ("outcome", "declined"), _connector="OR"),
+                name="interview_declined_by_only_if_declined",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnhomeinterview',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'not_offered'), _negated=True), models.Q(('not_offered_reason', ''), _negated=True), _connector='OR'), name='interview_not_offered_has_reason'),
+            model_name="returnhomeinterview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", "not_offered"), _negated=True),
+                    models.Q(("not_offered_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="interview_not_offered_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnhomeinterview',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'completed'), _negated=True), models.Q(('conducted_at__isnull', False), ('offered_at__isnull', False)), _connector='OR'), name='interview_completed_was_offered_and_held'),
+            model_name="returnhomeinterview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", "completed"), _negated=True),
+                    models.Q(("conducted_at__isnull", False), ("offered_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="interview_completed_was_offered_and_held",
+            ),
         ),
         migrations.AddIndex(
-            model_name='missingepisode',
-            index=models.Index(fields=['young_person', 'started_at'], name='missing_mis_young_p_81368f_idx'),
+            model_name="missingepisode",
+            index=models.Index(fields=["young_person", "started_at"], name="missing_mis_young_p_81368f_idx"),
         ),
         migrations.AddIndex(
-            model_name='missingepisode',
-            index=models.Index(fields=['team', 'ended_at'], name='missing_mis_team_id_b5ec59_idx'),
+            model_name="missingepisode",
+            index=models.Index(fields=["team", "ended_at"], name="missing_mis_team_id_b5ec59_idx"),
         ),
         migrations.AddIndex(
-            model_name='missingepisode',
-            index=models.Index(fields=['started_at'], name='missing_mis_started_bf229b_idx'),
+            model_name="missingepisode",
+            index=models.Index(fields=["started_at"], name="missing_mis_started_bf229b_idx"),
         ),
         migrations.AddIndex(
-            model_name='missingepisode',
-            index=models.Index(fields=['ended_at'], name='missing_mis_ended_a_f0535e_idx'),
+            model_name="missingepisode",
+            index=models.Index(fields=["ended_at"], name="missing_mis_ended_a_f0535e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='missingepisode',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gte', models.F('started_at')), _connector='OR'), name='missing_episode_ends_after_start'),
+            model_name="missingepisode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_at__isnull", True), ("ended_at__gte", models.F("started_at")), _connector="OR"
+                ),
+                name="missing_episode_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='missingepisode',
-            constraint=models.UniqueConstraint(fields=('young_person', 'number'), name='missing_episode_number_once'),
+            model_name="missingepisode",
+            constraint=models.UniqueConstraint(fields=("young_person", "number"), name="missing_episode_number_once"),
         ),
         migrations.AddConstraint(
-            model_name='missingepisode',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('young_person',), name='missing_episode_one_open'),
+            model_name="missingepisode",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("young_person",),
+                name="missing_episode_one_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='missingepisode',
-            constraint=models.UniqueConstraint(condition=models.Q(('police_reference', ''), _negated=True), fields=('police_reference',), name='missing_episode_police_reference_once'),
+            model_name="missingepisode",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("police_reference", ""), _negated=True),
+                fields=("police_reference",),
+                name="missing_episode_police_reference_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='missingepisode',
-            constraint=models.CheckConstraint(condition=models.Q(('interview__isnull', True), ('no_interview_reason', ''), _connector='OR'), name='missing_episode_interview_or_reason'),
+            model_name="missingepisode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interview__isnull", True), ("no_interview_reason", ""), _connector="OR"),
+                name="missing_episode_interview_or_reason",
+            ),
         ),
         migrations.AddIndex(
-            model_name='interviewmention',
-            index=models.Index(fields=['kind', 'key'], name='missing_int_kind_35ca8a_idx'),
+            model_name="interviewmention",
+            index=models.Index(fields=["kind", "key"], name="missing_int_kind_35ca8a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='interviewfactor',
-            constraint=models.UniqueConstraint(fields=('interview', 'direction', 'factor'), name='interview_factor_once'),
+            model_name="interviewfactor",
+            constraint=models.UniqueConstraint(
+                fields=("interview", "direction", "factor"), name="interview_factor_once"
+            ),
         ),
     ]

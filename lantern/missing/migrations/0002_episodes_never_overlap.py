@@ -25,7 +25,7 @@ _OVERLAP = f"""SELECT RAISE(ABORT, 'missing episodes of one young person cannot 
           AND other.id IS NOT NEW.id
           AND other.started_at < COALESCE(NEW.ended_at, '9999-12-31')
           AND NEW.started_at < COALESCE(other.ended_at, '9999-12-31')
-    )"""
+    )"""  # noqa: S608 - a constant table name, no input
 SQLITE_INSTALL = [
     f"CREATE TRIGGER {TABLE}_no_overlap_insert BEFORE INSERT ON {TABLE} BEGIN {_OVERLAP}; END",
     f"""CREATE TRIGGER {TABLE}_no_overlap_update
