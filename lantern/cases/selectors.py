@@ -21,6 +21,8 @@ from lantern.accounts.models import Membership, Team, User
 from lantern.accounts.roles import TEAM_WORKER_ROLES, Role
 from lantern.contacts.selectors import last_contacts
 from lantern.core.chronology import byline_fields, shared
+from lantern.missing.models import MissingEpisode
+from lantern.missing.selectors import open_episodes, repeat_missing_ids
 from lantern.people.models import Household, YoungPerson
 from lantern.people.permissions import fully_visible_young_people, visible_young_people, young_person_in_scope
 from lantern.people.selectors import fully_visible_pks
@@ -380,6 +382,9 @@ class CaseloadRow:
     next_review_due: dt.date | None = None
     review_overdue: bool = False
     overdue_actions: int = 0
+    missing_since: dt.datetime | None = None  # when the open missing episode began, if missing now
+    missing_kind: str = ""  # "Missing" or "Absent"
+    repeat_missing: bool = False
 
     @property
     def link(self) -> str:
@@ -468,6 +473,8 @@ class Measures:
     risks: dict[int, RiskSummary] = field(default_factory=dict)
     contacts: dict[int, dt.datetime] = field(default_factory=dict)
     plans: dict[int, PlanSummary] = field(default_factory=dict)
+    missing: dict[int, MissingEpisode] = field(default_factory=dict)  # open episodes by young person
+    repeat_missing: dict[int, int] = field(default_factory=dict)
 
 
 def caseload_measures(work: Iterable[OpenWork], today: dt.date) -> Measures:
@@ -477,10 +484,13 @@ def caseload_measures(work: Iterable[OpenWork], today: dt.date) -> Measures:
     if not work:
         return Measures()
     case_ids = sorted({w.case_id for w in work if w.case_id is not None})
+    young_person_ids = sorted({w.young_person_id for w in work})
     return Measures(
-        risks=risk_summaries(sorted({w.young_person_id for w in work})),
+        risks=risk_summaries(young_person_ids),
         contacts=last_contacts(case_ids) if case_ids else {},
         plans=plan_summaries(case_ids, today) if case_ids else {},
+        missing=open_episodes(young_person_ids),
+        repeat_missing=repeat_missing_ids(young_person_ids),
     )
 
 
@@ -544,6 +554,7 @@ def caseload_rows(
         has_case = row.case_id is not None and not restricted
         last_contact = measures.contacts.get(row.case_id) if has_case and row.case_id else None
         plan = measures.plans.get(row.case_id) if has_case and row.case_id else None
+        missing = None if restricted else measures.missing.get(row.young_person_id)
         rows.append(
             CaseloadRow(
                 involvement_id=row.pk,
@@ -567,6 +578,9 @@ def caseload_rows(
                 next_review_due=plan.next_review_due if plan else None,
                 review_overdue=plan.review_overdue if plan else False,
                 overdue_actions=plan.overdue_actions if plan else 0,
+                missing_since=missing.started_at if missing else None,
+                missing_kind=missing.get_kind_display() if missing else "",
+                repeat_missing=not restricted and row.young_person_id in measures.repeat_missing,
             )
         )
     return rows

@@ -7,4 +7,4 @@ class MissingConfig(AppConfig):
     verbose_name = "Missing from home or care"
 
     def ready(self) -> None:
-        pass
+        from . import chronology, person_panel  # noqa: F401

@@ -180,7 +180,7 @@ def missing_summaries(young_person_ids: Iterable[int]) -> dict[int, MissingSumma
     return summaries
 
 
-def open_episode_counts(young_person_ids: Iterable[int]) -> dict[int, MissingEpisode]:
+def open_episodes(young_person_ids: Iterable[int]) -> dict[int, MissingEpisode]:
     """The open episode of each young person shown who is missing now (one query)."""
     ids = list(young_person_ids)
     if not ids:
@@ -202,7 +202,7 @@ def episodes_of(young_person_id: int) -> list[MissingEpisode]:
     with the interview that covers each (one query)."""
     return list(
         MissingEpisode.objects.filter(young_person_id=young_person_id)
-        .select_related("interview", "team", "placement")
+        .select_related("interview", "team", "placement", "recorded_by")
         .order_by("-started_at")
     )
 

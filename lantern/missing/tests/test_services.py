@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -224,8 +225,8 @@ class TestInterviewClock:
 
 
 class TestInterview:
-    def _content(self, **overrides):
-        values = {
+    def _content(self, **overrides: Any) -> services.InterviewContent:
+        values: dict[str, Any] = {
             "where_went": "A flat in town",
             "who_with": "Older boys",
             "push_factors": ["conflict_at_home"],
@@ -357,9 +358,7 @@ class TestInterview:
         interview = mt.interview(mt.episode())
         with pytest.raises(ValidationError):
             services.interview_not_offered(actor=mt.practitioner, interview=interview, reason=NotOfferedReason.OTHER)
-        services.interview_not_offered(
-            actor=mt.practitioner, interview=interview, reason=NotOfferedReason.IN_CUSTODY
-        )
+        services.interview_not_offered(actor=mt.practitioner, interview=interview, reason=NotOfferedReason.IN_CUSTODY)
         interview.refresh_from_db()
         assert interview.outcome == Outcome.NOT_OFFERED
 
