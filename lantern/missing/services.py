@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from lantern.accounts.models import Team, User
@@ -818,7 +818,6 @@ def interview_complete(
             "sensitive": content.sensitive,
         },
     )
-    _close_involvement_if_done(actor=actor, interview=interview)
     return interview
 
 
@@ -861,7 +860,6 @@ def interview_decline(
         young_person=interview.young_person,
         detail={"outcome": Outcome.DECLINED, "declined_by": declined_by},
     )
-    _close_involvement_if_done(actor=actor, interview=interview)
     return interview
 
 
@@ -894,7 +892,6 @@ def interview_not_offered(
         reason=detail.strip(),
         detail={"outcome": Outcome.NOT_OFFERED, "reason": reason},
     )
-    _close_involvement_if_done(actor=actor, interview=interview)
     return interview
 
 
@@ -924,30 +921,47 @@ def interview_unable_to_contact(*, actor: User, interview: ReturnHomeInterview) 
         young_person=interview.young_person,
         detail={"outcome": Outcome.UNABLE_TO_CONTACT, "attempts": made},
     )
-    _close_involvement_if_done(actor=actor, interview=interview)
     return interview
 
 
-def _close_involvement_if_done(*, actor: User, interview: ReturnHomeInterview) -> None:
-    """The missing team's involvement ends when it has nothing left to do for
-    the young person: no open episode and no interview still to hold. A new
-    episode opens it again; the team's managers keep seeing the history."""
-    young_person_id = interview.young_person_id
-    team_id = interview.team_id
-    if MissingEpisode.objects.filter(young_person_id=young_person_id, team_id=team_id, ended_at__isnull=True).exists():
-        return
-    if ReturnHomeInterview.objects.filter(
-        young_person_id=young_person_id, team_id=team_id, outcome__in=(Outcome.PENDING, Outcome.OFFERED)
-    ).exists():
-        return
-    involvement = Involvement.objects.filter(
-        young_person_id=young_person_id,
-        team_id=team_id,
-        reason=Involvement.Reason.MISSING_EPISODE,
-        closed_at__isnull=True,
-    ).first()
-    if involvement is not None:
-        involvement_close(actor=actor, involvement=involvement, reason="Return Home Interview work finished for now")
+@transaction.atomic
+def missing_involvements_close_quiet(*, now: dt.datetime | None = None) -> int:
+    """End the missing team's involvement with young people it has nothing
+    left to do for: no open episode, no interview still to hold, and no
+    episode begun within the repeat-missing window (so that the team keeps
+    seeing a young person while a pattern could still form). A new episode
+    opens it again; the team's managers keep seeing the history. Run by
+    `lantern missing-clock`."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=missing_settings().repeat_window_days)
+    busy = Q(
+        Exists(
+            MissingEpisode.objects.filter(young_person=OuterRef("young_person"), team=OuterRef("team")).filter(
+                Q(ended_at__isnull=True) | Q(started_at__gt=since)
+            )
+        )
+    ) | Q(
+        Exists(
+            ReturnHomeInterview.objects.filter(
+                young_person=OuterRef("young_person"),
+                team=OuterRef("team"),
+                outcome__in=(Outcome.PENDING, Outcome.OFFERED),
+            )
+        )
+    )
+    quiet = Involvement.objects.filter(
+        reason=Involvement.Reason.MISSING_EPISODE, closed_at__isnull=True, opened_at__lt=since
+    ).exclude(busy)
+    closed = 0
+    for involvement in quiet.select_related("young_person"):
+        involvement_close(
+            actor=None,  # type: ignore[arg-type]
+            involvement=involvement,
+            reason="No missing episode or interview for the repeat-missing window",
+            closed_at=now,
+        )
+        closed += 1
+    return closed
 
 
 # ---------------------------------------------------------------------------

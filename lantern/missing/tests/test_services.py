@@ -241,7 +241,7 @@ class TestInterview:
         values.update(overrides)
         return services.InterviewContent(**values)
 
-    def test_complete_records_what_was_said_and_closes_the_involvement(self, mt):
+    def test_complete_records_what_was_said(self, mt):
         from lantern.tools.services import load_shipped_tools
 
         load_shipped_tools()
@@ -265,7 +265,8 @@ class TestInterview:
         }
         assert sorted(InterviewMention.objects.values_list("key", flat=True)) == ["the rec", "tiny"]
         assert interview.shares.get().shared_with == "police"
-        assert not Involvement.objects.filter(
+        # The team still sees the young person: a pattern may still form.
+        assert Involvement.objects.filter(
             team=mt.team, young_person=person, reason=Involvement.Reason.MISSING_EPISODE, closed_at__isnull=True
         ).exists()
 
@@ -393,3 +394,17 @@ class TestRepeatMissing:
         for days in (95, 40, 5):
             mt.episode(person, started_at=_ago(days=days), hours=2)
         assert repeat_missing_ids([person.pk]) == {}
+
+
+def test_quiet_involvements_end_after_the_repeat_window(mt):
+    quiet, busy = mt.young_person(), mt.young_person()
+    Involvement.objects.filter(team=mt.team).update(opened_at=_ago(days=200))
+    mt.episode(quiet, started_at=_ago(days=120), hours=2)
+    mt.episode(busy, started_at=_ago(days=10), hours=2)
+    # quiet's interview is still owed: nothing closes until it is settled.
+    assert services.missing_involvements_close_quiet() == 0
+    interview = mt.interview(MissingEpisode.objects.get(young_person=quiet))
+    services.interview_not_offered(actor=mt.practitioner, interview=interview, reason=NotOfferedReason.IN_CUSTODY)
+    assert services.missing_involvements_close_quiet() == 1
+    open_now = Involvement.objects.filter(team=mt.team, closed_at__isnull=True).values_list("young_person", flat=True)
+    assert set(open_now) == {busy.pk}
