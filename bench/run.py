@@ -29,6 +29,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 TARGET_P95_MS = 100.0
+# Pages with a target of their own (issue 4: the missing board and its
+# monthly report aggregate a county's episodes).
+PAGE_TARGETS_MS = {"Missing board": 200.0, "Missing reports": 200.0}
+
+
+def target_for(page: str) -> float:
+    return PAGE_TARGETS_MS.get(page, TARGET_P95_MS)
 
 
 @dataclass
@@ -206,6 +213,8 @@ def measure(requests: int) -> tuple[list[Measurement], dict[str, Any]]:
     run("Team view", "manager", [reverse("cases:team")])
     run("Call-in requests", "manager", [reverse("referrals:list")])
     run("Call-in requests (social worker)", "socialworker", [reverse("referrals:list")])
+    run("Missing board", "missing", [reverse("missing:board")])
+    run("Missing reports", "missing", [reverse("missing:reports")])
 
     facts = _facts()
     facts["commonest surname"] = f"{surname} ({commonest['n'] if commonest else 0:,} young people)"
@@ -277,7 +286,8 @@ def _write_report(
         "`make bench` (`python -m bench.run`, see bench/README.md). Each figure is the",
         f"time of Django's test `Client.get` in-process ({requests} requests after 5 warm-up",
         "requests): middleware, view, queries and template, without network or browser.",
-        f"Target: **p95 under {TARGET_P95_MS:.0f} ms** per page.",
+        f"Target: **p95 under {TARGET_P95_MS:.0f} ms** per page "
+        f"({', '.join(f'{page}: {ms:.0f} ms' for page, ms in PAGE_TARGETS_MS.items())}).",
         "",
         f"- Date: {dt.date.today():%d %B %Y}",  # noqa: DTZ011
         f"- Machine: {_machine()}; load average {load[0]:.1f} before and {os.getloadavg()[0]:.1f} after "
@@ -298,7 +308,7 @@ def _write_report(
         "|---|---|---:|---:|---:|---|",
     ]
     for m in measurements:
-        ok = "yes" if m.p95_ms < TARGET_P95_MS else "**no**"
+        ok = "yes" if m.p95_ms < target_for(m.page) else "**no**"
         lines.append(f"| {m.page} | {m.user} | {m.p50_ms} | {m.p95_ms} | {m.queries} | {ok} |")
     lines += [
         "",
@@ -313,7 +323,7 @@ def _write_report(
     lines += [f"| {m.page} | {m.user} | {', '.join(map(str, m.query_counts))} |" for m in measurements]
     if others:
         lines += _growth(measurements, facts, seed_seconds, others)
-    missing = [m for m in measurements if m.p95_ms >= TARGET_P95_MS]
+    missing = [m for m in measurements if m.p95_ms >= target_for(m.page)]
     lines += [
         "",
         f"## Over the target at {facts['scale']} scale",
@@ -423,7 +433,7 @@ def _growth(
         f"{' as '.join(key)} at {name} scale (p95 {scale[key]['p95_ms']} ms)"
         for name, scale in zip(names, by_scale, strict=True)
         for key in (_key(m.page, m.user) for m in measurements)
-        if key in scale and scale[key]["p95_ms"] >= TARGET_P95_MS
+        if key in scale and scale[key]["p95_ms"] >= target_for(key[0])
     ]
     lines += [
         "",
