@@ -299,7 +299,8 @@ def episode_record_return(
 
 def _owe_interview(*, actor: User | None, episode: MissingEpisode) -> ReturnHomeInterview:
     """Cover a returned episode by the young person's interview that has not
-    been offered yet, or by a new one due 72 hours after this return."""
+    been offered yet and is not yet due (a weekend of episodes gets one
+    interview), or by a new one due 72 hours after this return."""
     assert episode.ended_at is not None  # noqa: S101 - called only for returned episodes
     if episode.interview_id is not None:
         return episode.interview  # type: ignore[return-value]
@@ -309,6 +310,9 @@ def _owe_interview(*, actor: User | None, episode: MissingEpisode) -> ReturnHome
     interview = (
         ReturnHomeInterview.objects.select_for_update()
         .filter(young_person_id=episode.young_person_id, team_id=episode.team_id, outcome=Outcome.PENDING)
+        # Only while that interview's clock still runs: a return after it
+        # was due starts a clock of its own rather than inheriting an overdue one.
+        .filter(due_at__gte=episode.ended_at)
         .order_by("due_at")
         .first()
     )

@@ -163,6 +163,13 @@ class TestInterviewClock:
         assert interview.due_at == episodes[0].ended_at + dt.timedelta(hours=72)  # the earliest return
         assert interview.episodes.count() == 3
 
+    def test_a_return_after_the_pending_interview_was_due_gets_its_own_clock(self, mt):
+        person = mt.young_person()
+        old = mt.interview(mt.episode(person, started_at=_ago(days=10), hours=2))
+        recent = mt.episode(person, started_at=_ago(hours=5), hours=2)
+        assert mt.interview(recent).pk != old.pk
+        assert mt.interview(recent).due_at == recent.ended_at + dt.timedelta(hours=72)
+
     def test_a_new_episode_after_the_offer_gets_its_own_interview(self, mt):
         person = mt.young_person()
         first = mt.episode(person, started_at=_ago(days=3), hours=2)
