@@ -200,5 +200,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get("LANTERN_LOG_LEVEL") or "INFO"},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint tells every step of a PDF at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Printed on the Philomena Protocol profile for the police to call, e.g.
+# "Emergency Duty Team 01234 567890".
+LANTERN_PHILOMENA_CONTACT = env.get("LANTERN_PHILOMENA_CONTACT") or ""

@@ -7,4 +7,4 @@ class MissingConfig(AppConfig):
     verbose_name = "Missing from home or care"
 
     def ready(self) -> None:
-        from . import chronology, person_panel  # noqa: F401
+        from . import chronology, person_panel, profile_panel  # noqa: F401
