@@ -26,6 +26,7 @@ ENV_VARS = {
     "LANTERN_DEFAULT_FROM_EMAIL": "Sender address for notifications.",
     "LANTERN_LOG_LEVEL": "Log level (default INFO).",
     "LANTERN_SECURE_SSL_REDIRECT": "0 if the reverse proxy already redirects HTTP to HTTPS (default 1 in production).",
+    "LANTERN_PHILOMENA_CONTACT": "Who the police should call, printed on Philomena Protocol profiles.",
 }
 
 

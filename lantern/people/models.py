@@ -462,7 +462,9 @@ class Placement(models.Model):
     )
     placement_postcode = models.CharField(max_length=10, blank=True)
     home_postcode = models.CharField("home postcode", max_length=10, blank=True)
-    urn = models.CharField("Ofsted URN", max_length=8, blank=True, help_text="For children's homes and other settings Ofsted registers")
+    urn = models.CharField(
+        "Ofsted URN", max_length=8, blank=True, help_text="For children's homes and other settings Ofsted registers"
+    )
     reason_ended = models.CharField("reason episode ceased", max_length=3, choices=ReasonEnded.choices, blank=True)
     reason_place_change = models.CharField("reason for placement change", max_length=5, blank=True)
 

@@ -27,6 +27,7 @@ from lantern.people.permissions import Access, fully_visible_young_people, get_y
 from lantern.people.selectors import QueryKind, classify_query, young_person_search
 
 from . import selectors, services
+from .cin_codes import cin_codes
 from .forms import (
     CallInRequestForm,
     ConsultationForm,
@@ -131,6 +132,7 @@ _CSV_HEADER = [
     "state",
     "priority",
     "presenting_risks",
+    "cin_factor_codes",
     "service_team",
     "source_team",
     "lead_practitioner",
@@ -149,6 +151,9 @@ def _batches(requests: Iterable[CallInRequest]) -> Iterator[list[CallInRequest]]
 def _csv_cells(requests: Iterable[CallInRequest], settings: TimescaleSettings) -> Iterator[tuple[object, ...]]:
     today = timezone.localdate()
     for batch in _batches(requests):
+        # The rows carry the risks' labels; the census codes come from their
+        # values, already fetched with the batch.
+        risk_values = {request.pk: [risk.risk for risk in request.risks.all()] for request in batch}
         for row in selectors.request_rows(batch, settings, today):
             timescale = row.timescale
             yield (
@@ -159,6 +164,7 @@ def _csv_cells(requests: Iterable[CallInRequest], settings: TimescaleSettings) -
                 row.state_label,
                 row.priority_label,
                 "; ".join(row.risks),
+                "" if row.restricted else "; ".join(cin_codes(risk_values[row.pk])),
                 row.service_team,
                 row.source_team,
                 row.lead_practitioner,

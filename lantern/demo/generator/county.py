@@ -24,6 +24,7 @@ from lantern.people.models import YoungPerson
 from .casework import Casework
 from .history import HistoryBuilder
 from .identifiers import IdentifierMaker
+from .missing import MissingSeed
 from .organisations import build_county
 from .population import PopulationBuilder
 from .scales import SCALES
@@ -84,8 +85,9 @@ def generate(scale_name: str, seed: int, progress: Callable[[str], None] = lambd
     result.county = county.name
     mark = phase("Localities, organisations and teams", started)
 
+    identifiers = IdentifierMaker(rng)
     people = PopulationBuilder(
-        rng=rng, fake=fake, county=county, identifiers=IdentifierMaker(rng), today=today, progress=progress
+        rng=rng, fake=fake, county=county, identifiers=identifiers, today=today, progress=progress
     ).build(scale.young_people)
     mark = phase("Young people, families and households", mark)
 
@@ -99,6 +101,18 @@ def generate(scale_name: str, seed: int, progress: Callable[[str], None] = lambd
     casework = Casework(rng=rng, county=county, staffing=staffing, people=people, today=today, progress=progress)
     call_in_counts = casework.build(history.requests)
     mark = phase("Call-in requests and casework", mark)
+    missing = MissingSeed(
+        rng=rng,
+        fake=fake,
+        county=county,
+        staffing=staffing,
+        people=people,
+        identifiers=identifiers,
+        today=today,
+        progress=progress,
+    )
+    missing_counts = missing.build()
+    mark = phase("Placements, missing episodes and Return Home Interviews", mark)
     shares, restrictions = staffing.write_shares_and_restrictions(episodes, len(people))
 
     result.counts = {
@@ -106,6 +120,7 @@ def generate(scale_name: str, seed: int, progress: Callable[[str], None] = lambd
         "involvements": len(episodes) + casework.counts.get("involvements", 0),
         "open involvements": sum(1 for e in episodes if e.end is None) + casework.open_screening_involvements,
         **call_in_counts,
+        **missing_counts,
         "shares": shares,
         "restrictions": restrictions,
     }

@@ -45,13 +45,20 @@ def case_closure_text(reason: CaseClosure.Reason) -> str:
     return f"Case closed: {reason.label}"
 
 
+# How the missing team's involvements end: the outcome of the last Return
+# Home Interview (missing.py writes the interview to match), with its weight.
+# "none": no interview was owed (another authority's, custody, ...).
+MISSING_CLOSURES: dict[str, tuple[str, int]] = {
+    "Return home interview completed": ("completed", 66),
+    "Return home interview offered and declined": ("declined", 15),
+    "Could not be contacted after three attempts": ("unable_to_contact", 10),
+    "Return home interview not offered": ("not_offered", 5),
+    "No interview: followed up by another service": ("none", 4),
+}
+
 CLOSURES: dict[str, dict[str, int]] = {
     Reason.CALL_IN: {case_closure_text(reason): weight for reason, weight in CASE_CLOSURES.items()},
-    Reason.MISSING_EPISODE: {
-        "Return home interview completed": 70,
-        "Return home interview offered and declined": 20,
-        "Could not be contacted within 72 hours": 10,
-    },
+    Reason.MISSING_EPISODE: {closure: weight for closure, (_, weight) in MISSING_CLOSURES.items()},
     Reason.DETACHED_CONTACT: {
         "No contact for three months": 50,
         "Linked into the wider youth offer": 30,
@@ -322,9 +329,24 @@ class HistoryBuilder:
     def _missing(self, day: dt.date) -> None:
         for _ in range(12):
             person = self._pick(day, 10, 17, Reason.MISSING_EPISODE, pool=self.missing_prone)
-            if person is not None and self.rng.random() < person.missing_prone / 5:
-                self._episode(person, "missing", Reason.MISSING_EPISODE, day, self.rng.randint(2, 21))
+            # Children in care placements go missing far more often than others.
+            if person is not None and self.rng.random() < person.missing_prone / (2.5 if person.family < 0 else 5):
+                episode = self._episode(person, "missing", Reason.MISSING_EPISODE, day, self.rng.randint(2, 21))
+                if person.family < 0:
+                    self._looked_after_through(person, day, episode.end)
                 return
+
+    def _looked_after_through(self, person: Person, day: dt.date, until: dt.date | None) -> None:
+        """A young person living in a care placement is looked after while the
+        missing team works with them: their social-care episode (with its
+        LOOKED_AFTER legal status) covers the missing involvement, from
+        months before to months after."""
+        last = self.last_lead.get(person.pk)
+        end = until or self.today
+        if last is not None and last.start <= day and (last.end is None or last.end >= end):
+            return
+        start = day - dt.timedelta(days=self.rng.randint(30, 720))
+        self._lead_practitioner(person, start, end + dt.timedelta(days=self.rng.randint(30, 540)))
 
     def _detached(self, day: dt.date) -> None:
         person = self._pick(day, 11, 21, Reason.DETACHED_CONTACT)

@@ -6,13 +6,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import factory
 from django.utils import timezone
 
 from lantern.accounts.models import Organisation, Team, User
 from lantern.accounts.roles import Role
 from lantern.cases.models import Involvement
 from lantern.missing import services
-from lantern.missing.models import EpisodeKind, MissingEpisode, PoliceRisk, ReturnHomeInterview
+from lantern.missing.models import (
+    EpisodeKind,
+    InterviewFactor,
+    InterviewMention,
+    MissingEpisode,
+    PoliceRisk,
+    ReturnHomeInterview,
+)
 from lantern.people.models import LegalStatus, Placement, YoungPerson
 from tests.factories import InvolvementFactory, OrganisationFactory, TeamFactory, YoungPersonFactory, make_user
 
@@ -102,3 +110,56 @@ def looked_after(
     }
     values.update(placement)
     return Placement.objects.create(young_person=young_person, started_on=since, ended_on=until, **values)
+
+
+# ---------------------------------------------------------------------------
+# Direct builders for tests of the reads (reports, lists): rows made as the
+# services would leave them, without the services' checks and audit, so that
+# many can be made quickly and at any time in the past. Keep to the models'
+# rules: one young person's episodes must not overlap (the database refuses).
+
+
+class MissingEpisodeFactory(factory.django.DjangoModelFactory[MissingEpisode]):
+    class Meta:
+        model = MissingEpisode
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    team = factory.SubFactory(TeamFactory)
+    # Unique across the table, so unique for each young person too.
+    number = factory.Sequence(lambda n: n + 1)
+    kind = EpisodeKind.MISSING
+    started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2))
+    ended_at = factory.LazyAttribute(lambda episode: episode.started_at + dt.timedelta(hours=6))
+
+
+class ReturnHomeInterviewFactory(factory.django.DjangoModelFactory[ReturnHomeInterview]):
+    """An interview; give it episodes with MissingEpisodeFactory(interview=...)."""
+
+    class Meta:
+        model = ReturnHomeInterview
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    team = factory.SubFactory(TeamFactory)
+    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=72))
+
+
+class InterviewFactorFactory(factory.django.DjangoModelFactory[InterviewFactor]):
+    class Meta:
+        model = InterviewFactor
+
+    interview = factory.SubFactory(ReturnHomeInterviewFactory)
+    direction = InterviewFactor.Direction.PUSH
+    factor = "conflict_at_home"
+
+
+class InterviewMentionFactory(factory.django.DjangoModelFactory[InterviewMention]):
+    """A mention, its key folded as the service folds it."""
+
+    class Meta:
+        model = InterviewMention
+
+    interview = factory.SubFactory(ReturnHomeInterviewFactory)
+    young_person = factory.LazyAttribute(lambda mention: mention.interview.young_person)
+    kind = InterviewMention.Kind.PLACE
+    name = "The Rec"
+    key = factory.LazyAttribute(lambda mention: services.mention_key(mention.name))
