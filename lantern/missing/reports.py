@@ -6,9 +6,11 @@ the places and people named by more than one young person.
 
 Every figure is counted in the database (GROUP BY with conditional counts),
 so that the report makes the same few queries whatever the size of the
-county: `missing_report` makes 11 (12 with a team or locality chosen), however many episodes there are.
-Only the median, and folding the "where found" spellings together, are done
-in Python, over one row per interview or per place and young person.
+county: `missing_report` makes 11 (12 with a team or locality chosen),
+however many episodes there are.
+Only the median, age bands, and folding the "where found" spellings together
+are done in Python, over grouped rows (one per offer, per young person and
+day, or per spelling and young person): at county scale about 1,500 a year.
 
 Months are calendar months in Europe/London: an episode that began at 00:30
 BST on 1 April is April's, though it is still 31 March in UTC.
@@ -143,14 +145,12 @@ class ReportFilters:
     team_id: int | None = None
     locality_id: int | None = None
 
-    def as_detail(self) -> dict[str, object]:
-        """For the audit event."""
-        return {
-            "from": f"{self.period.first:%Y-%m}",
-            "to": f"{self.period.last:%Y-%m}",
-            "team": self.team_id,
-            "locality": self.locality_id,
-        }
+    def as_detail(self, *, with_period: bool = True) -> dict[str, object]:
+        """For the audit event (the repeat-missing list is of now: no period)."""
+        detail: dict[str, object] = {"team": self.team_id, "locality": self.locality_id}
+        if with_period:
+            detail.update({"from": f"{self.period.first:%Y-%m}", "to": f"{self.period.last:%Y-%m}"})
+        return detail
 
 
 def _in(name: str, period: Period) -> Q:

@@ -8,6 +8,7 @@ only to those who may see their records in full, so analysts see counts and
 never names; the download (with names) needs Perm.EXPORT_LISTS too. Every
 page is audited with the young people it names; the download as an export."""
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -105,7 +106,7 @@ class PlaceFilterForm(forms.Form):
         return groups
 
 
-def _month_value(month: Any) -> str:
+def _month_value(month: dt.date) -> str:
     return f"{month:%Y-%m}"
 
 
@@ -145,12 +146,12 @@ class PeriodFilterForm(PlaceFilterForm):
         if data is not None:
             self.data = data
 
-    def _month(self, name: str, default: Any) -> Any:
+    def _month(self, name: str, default: dt.date) -> dt.date:
         value = self.cleaned_data.get(name)
         if not value:
             return default
         year, month = value.split("-")
-        return default.replace(year=int(year), month=int(month), day=1)
+        return dt.date(int(year), int(month), 1)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -183,13 +184,21 @@ def _filter_form[F: PlaceFilterForm](request: HttpRequest, form_class: type[F]) 
     return form, None
 
 
-def _audit_view(user: User, *, object_type: str, label: str, filters: ReportFilters | None, people: list[int]) -> None:
+def _audit_view(
+    user: User,
+    *,
+    object_type: str,
+    label: str,
+    filters: ReportFilters | None,
+    people: list[int],
+    with_period: bool = True,
+) -> None:
     audit_log(
         actor=user,
         action=Action.VIEW,
         object_type=object_type,
         object_label=label,
-        detail={"filters": filters.as_detail() if filters else None, "young_people": people},
+        detail={"filters": filters.as_detail(with_period=with_period) if filters else None, "young_people": people},
     )
 
 
@@ -277,6 +286,7 @@ def repeat_missing(request: HttpRequest) -> HttpResponse:
         object_type="missing_repeat_list",
         label="Repeat-missing young people",
         filters=filters,
+        with_period=False,
         people=sorted(row.young_person.pk for row in repeat.people) if repeat else [],
     )
     return render(
@@ -338,7 +348,7 @@ def repeat_missing_export(request: HttpRequest) -> HttpResponse | StreamingHttpR
         object_type="missing_repeat_list",
         object_label="Repeat-missing young people (CSV)",
         detail={
-            "filters": filters.as_detail() if filters else None,
+            "filters": filters.as_detail(with_period=False) if filters else None,
             "young_people": sorted(row.young_person.pk for row in repeat.people),
         },
     )

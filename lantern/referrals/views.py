@@ -27,7 +27,7 @@ from lantern.people.permissions import Access, fully_visible_young_people, get_y
 from lantern.people.selectors import QueryKind, classify_query, young_person_search
 
 from . import selectors, services
-from .cin_codes import cin_codes
+from .cin_codes import cin_codes, risks_with_codes
 from .forms import (
     CallInRequestForm,
     ConsultationForm,
@@ -316,6 +316,7 @@ def _detail_context(user: User, call_in: CallInRequest) -> dict[str, Any]:
         "call_in": call_in,
         "young_person": call_in.young_person,
         "risks": [risk.get_risk_display() for risk in call_in.risks.all()],
+        "risk_codes": risks_with_codes(risk.risk for risk in call_in.risks.all()),
         "contexts": [label for value, label in Context.choices if value in call_in.contexts],
         "family_young_people": [person for person in family_people if person.pk in visible_family],
         "family_hidden": len(family_people) - len(visible_family),

@@ -631,6 +631,17 @@ class TestMentionsPage:
         event = AuditEvent.objects.filter(object_type="missing_mentions").latest("pk")
         assert event.detail["young_people"] == sorted(person.pk for person in people)
 
+    def test_the_period_filter(self, client, mt):
+        back = reports.add_months(timezone.localdate().replace(day=1), -20)
+        for person in (mt.young_person(), mt.young_person()):
+            InterviewMentionFactory.create(interview=held(mt, person, at(back.year, back.month, 10)), name="Old Yard")
+        client.force_login(mt.manager)
+        assert "Old Yard" not in client.get(MENTIONS).content.decode()
+        response = client.get(MENTIONS, {"from_month": f"{back:%Y-%m}", "to_month": f"{back:%Y-%m}"})
+        assert [row.name for row in response.context["places"]] == ["Old Yard"]
+        event = AuditEvent.objects.filter(object_type="missing_mentions").latest("pk")
+        assert event.detail["filters"]["from"] == f"{back:%Y-%m}"
+
     def test_analysts_see_the_places_but_not_who_named_them(self, client, mt, analyst):
         self._two_young_people_name_the_rec(mt)
         client.force_login(analyst)

@@ -60,10 +60,6 @@ def test_the_requests_csv_has_the_codes_beside_the_risks(client, service):
     assert by_name["Blade"]["cin_factor_codes"] == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs `risk_codes` in lantern/referrals/views.py _detail_context (asked of the lead engineer)",
-)
 def test_the_request_page_shows_the_codes_beside_the_risks(client, service):
     request = service.request(risks=[Risk.CCE, Risk.PEER_ON_PEER, Risk.WEAPONS])
     client.force_login(service.social_worker)
