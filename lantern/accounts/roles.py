@@ -76,9 +76,7 @@ _PRACTITIONER = frozenset(
 # works with a young person may record that they have gone missing.
 _CASEWORKER = _PRACTITIONER | {Perm.RECORD_CASEWORK, Perm.RECORD_EPISODE}
 # The missing team: episodes, the police's notifications and the interviews.
-_MISSING_WORK = frozenset(
-    {Perm.RECORD_EPISODE, Perm.VIEW_MISSING_BOARD, Perm.RECORD_INTERVIEW, Perm.IMPORT_POLICE}
-)
+_MISSING_WORK = frozenset({Perm.RECORD_EPISODE, Perm.VIEW_MISSING_BOARD, Perm.RECORD_INTERVIEW, Perm.IMPORT_POLICE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.YOUTH_SUPPORT_WORKER: _CASEWORKER,

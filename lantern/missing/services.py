@@ -241,7 +241,7 @@ def episode_update(*, actor: User | None, episode: MissingEpisode, **changes: An
     unknown = set(changes) - set(EPISODE_FIELDS)
     if unknown:
         raise ValueError(f"Not an episode field: {sorted(unknown)}")
-    episode = MissingEpisode.objects.select_for_update().select_related("placement").get(pk=episode.pk)
+    episode = MissingEpisode.objects.select_for_update(of=("self",)).select_related("placement").get(pk=episode.pk)
     was_open = episode.ended_at is None
     before = {name: getattr(episode, name) for name in changes}
     for name, value in changes.items():
@@ -998,7 +998,10 @@ def interview_clock_notify(*, interview_id: int, now: dt.datetime | None = None)
 
     now = now or timezone.now()
     interview = (
-        ReturnHomeInterview.objects.select_for_update().select_related("assigned_to").filter(pk=interview_id).first()
+        ReturnHomeInterview.objects.select_for_update(of=("self",))
+        .select_related("assigned_to")
+        .filter(pk=interview_id)
+        .first()
     )
     if interview is None or interview.outcome != Outcome.PENDING:
         return ClockNotices(0, 0)

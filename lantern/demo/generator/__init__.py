@@ -4,6 +4,8 @@
 - organisations: localities, organisations, teams and schools;
 - population: young people, families, households, aliases and name tokens;
 - history: years of involvements (call-in, missing, detached, social care);
+- missing: looked-after placements, missing episodes, Return Home Interviews, the police's
+  notification files and Philomena Protocol profiles;
 - staff: demo users, synthetic colleagues, allocation, shares, restrictions;
 - casework: the call-in service's records: requests and their decisions, cases,
   contacts, screenings, outcome tools, plans, reviews, feedback and closures;

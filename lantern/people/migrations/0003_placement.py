@@ -5,35 +5,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_token_prefix_index'),
+        ("people", "0002_token_prefix_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(help_text='DECOM: the day this placement and legal status began')),
-                ('ended_on', models.DateField(blank=True, help_text='DEC: the day it ended; empty while it lasts', null=True)),
-                ('reason_new_episode', models.CharField(choices=[('S', 'S – Started to be looked after'), ('L', 'L – Change of legal status only'), ('P', 'P – Change of placement and carer'), ('T', 'T – Change of placement, same carer'), ('B', 'B – Change of legal status and of placement and carer'), ('U', 'U – Change of legal status and of placement, same carer')], max_length=1, verbose_name='reason for new episode')),
-                ('legal_status', models.CharField(choices=[('C1', 'C1 – Interim care order'), ('C2', 'C2 – Full care order'), ('D1', 'D1 – Freeing order granted'), ('E1', 'E1 – Placement order granted'), ('J1', 'J1 – Remanded to local authority accommodation or youth detention'), ('J2', 'J2 – Placed in accommodation under PACE'), ('J3', 'J3 – Sentenced to a supervision order with a residence requirement'), ('L1', 'L1 – Under police protection and in local authority accommodation'), ('L2', 'L2 – Emergency protection order'), ('L3', 'L3 – Child assessment order and in local authority accommodation'), ('V2', 'V2 – Single period of accommodation under section 20'), ('V3', 'V3 – Accommodated under an agreed series of short-term breaks (individual)'), ('V4', 'V4 – Accommodated under an agreed series of short-term breaks (continuous)')], max_length=2)),
-                ('category_of_need', models.CharField(choices=[('N1', 'N1 – Abuse or neglect'), ('N2', "N2 – Child's disability"), ('N3', 'N3 – Parental illness or disability'), ('N4', 'N4 – Family in acute stress'), ('N5', 'N5 – Family dysfunction'), ('N6', 'N6 – Socially unacceptable behaviour'), ('N7', 'N7 – Low income'), ('N8', 'N8 – Absent parenting')], max_length=2)),
-                ('placement_type', models.CharField(choices=[('U1', 'U1 – Foster placement with a relative or friend (long term)'), ('U2', 'U2 – Foster placement with a relative or friend (FFA or concurrent planning)'), ('U3', 'U3 – Foster placement with a relative or friend (not long term or FFA)'), ('U4', 'U4 – Foster placement with another foster carer (long term)'), ('U5', 'U5 – Foster placement with another foster carer (FFA or concurrent planning)'), ('U6', 'U6 – Foster placement with another foster carer (not long term or FFA)'), ('K1', "K1 – Secure children's home"), ('K2', "K2 – Children's home"), ('H5', 'H5 – Semi-independent living accommodation'), ('P1', 'P1 – Placed with own parents or others with parental responsibility'), ('P2', 'P2 – Independent living'), ('R1', 'R1 – Residential care home'), ('R5', 'R5 – Young offender institution or prison'), ('S1', 'S1 – Residential school'), ('Z1', 'Z1 – Other placement')], max_length=2)),
-                ('provider', models.CharField(choices=[('PR0', 'PR0 – Parent or other person with parental responsibility'), ('PR1', 'PR1 – Own provision (by the council)'), ('PR2', 'PR2 – Other local authority provision'), ('PR3', 'PR3 – Other public provision'), ('PR4', 'PR4 – Private provision'), ('PR5', 'PR5 – Voluntary or third sector provision')], max_length=3)),
-                ('placement_name', models.CharField(blank=True, help_text="For example the foster carers' surname or the home's name", max_length=200)),
-                ('placement_postcode', models.CharField(blank=True, max_length=10)),
-                ('home_postcode', models.CharField(blank=True, max_length=10, verbose_name='home postcode')),
-                ('urn', models.CharField(blank=True, help_text="For children's homes and other settings Ofsted registers", max_length=8, verbose_name='Ofsted URN')),
-                ('reason_ended', models.CharField(blank=True, choices=[('E11', 'E11 – Adopted: application unopposed'), ('E12', 'E12 – Adopted: consent dispensed with'), ('E2', 'E2 – Died'), ('E3', 'E3 – Care taken over by another local authority'), ('E4A', 'E4A – Returned home to live with parents or relatives (planned)'), ('E4B', 'E4B – Returned home to live with parents or relatives (not planned)'), ('E13', 'E13 – Left care to live with former foster carers'), ('E41', 'E41 – Residence or child arrangements order granted'), ('E45', 'E45 – Special guardianship order granted (former foster carers)'), ('E46', 'E46 – Special guardianship order granted (other carers)'), ('E47', 'E47 – Special guardianship order granted (relatives or friends)'), ('E48', 'E48 – Special guardianship order granted (other)'), ('E5', 'E5 – Moved into independent living (supportive)'), ('E6', 'E6 – Moved into independent living (no formal support)'), ('E7', 'E7 – Transferred to residential care funded by adult social care'), ('E9', 'E9 – Sentenced to custody'), ('E14', 'E14 – Accommodation on remand ended'), ('E15', 'E15 – Age assessment determined child is 18 or over'), ('E16', 'E16 – Child moved abroad'), ('E17', 'E17 – Aged 18 (or over) and remained with current carers'), ('E8', 'E8 – Period of being looked after ceased for any other reason'), ('X1', 'X1 – Episode ends and a new one begins (change of placement or legal status)')], max_length=3, verbose_name='reason episode ceased')),
-                ('reason_place_change', models.CharField(blank=True, max_length=5, verbose_name='reason for placement change')),
-                ('young_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='people.youngperson')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_on", models.DateField(help_text="DECOM: the day this placement and legal status began")),
+                (
+                    "ended_on",
+                    models.DateField(blank=True, help_text="DEC: the day it ended; empty while it lasts", null=True),
+                ),
+                (
+                    "reason_new_episode",
+                    models.CharField(
+                        choices=[
+                            ("S", "S – Started to be looked after"),
+                            ("L", "L – Change of legal status only"),
+                            ("P", "P – Change of placement and carer"),
+                            ("T", "T – Change of placement, same carer"),
+                            ("B", "B – Change of legal status and of placement and carer"),
+                            ("U", "U – Change of legal status and of placement, same carer"),
+                        ],
+                        max_length=1,
+                        verbose_name="reason for new episode",
+                    ),
+                ),
+                (
+                    "legal_status",
+                    models.CharField(
+                        choices=[
+                            ("C1", "C1 – Interim care order"),
+                            ("C2", "C2 – Full care order"),
+                            ("D1", "D1 – Freeing order granted"),
+                            ("E1", "E1 – Placement order granted"),
+                            ("J1", "J1 – Remanded to local authority accommodation or youth detention"),
+                            ("J2", "J2 – Placed in accommodation under PACE"),
+                            ("J3", "J3 – Sentenced to a supervision order with a residence requirement"),
+                            ("L1", "L1 – Under police protection and in local authority accommodation"),
+                            ("L2", "L2 – Emergency protection order"),
+                            ("L3", "L3 – Child assessment order and in local authority accommodation"),
+                            ("V2", "V2 – Single period of accommodation under section 20"),
+                            ("V3", "V3 – Accommodated under an agreed series of short-term breaks (individual)"),
+                            ("V4", "V4 – Accommodated under an agreed series of short-term breaks (continuous)"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "category_of_need",
+                    models.CharField(
+                        choices=[
+                            ("N1", "N1 – Abuse or neglect"),
+                            ("N2", "N2 – Child's disability"),
+                            ("N3", "N3 – Parental illness or disability"),
+                            ("N4", "N4 – Family in acute stress"),
+                            ("N5", "N5 – Family dysfunction"),
+                            ("N6", "N6 – Socially unacceptable behaviour"),
+                            ("N7", "N7 – Low income"),
+                            ("N8", "N8 – Absent parenting"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "placement_type",
+                    models.CharField(
+                        choices=[
+                            ("U1", "U1 – Foster placement with a relative or friend (long term)"),
+                            ("U2", "U2 – Foster placement with a relative or friend (FFA or concurrent planning)"),
+                            ("U3", "U3 – Foster placement with a relative or friend (not long term or FFA)"),
+                            ("U4", "U4 – Foster placement with another foster carer (long term)"),
+                            ("U5", "U5 – Foster placement with another foster carer (FFA or concurrent planning)"),
+                            ("U6", "U6 – Foster placement with another foster carer (not long term or FFA)"),
+                            ("K1", "K1 – Secure children's home"),
+                            ("K2", "K2 – Children's home"),
+                            ("H5", "H5 – Semi-independent living accommodation"),
+                            ("P1", "P1 – Placed with own parents or others with parental responsibility"),
+                            ("P2", "P2 – Independent living"),
+                            ("R1", "R1 – Residential care home"),
+                            ("R5", "R5 – Young offender institution or prison"),
+                            ("S1", "S1 – Residential school"),
+                            ("Z1", "Z1 – Other placement"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("PR0", "PR0 – Parent or other person with parental responsibility"),
+                            ("PR1", "PR1 – Own provision (by the council)"),
+                            ("PR2", "PR2 – Other local authority provision"),
+                            ("PR3", "PR3 – Other public provision"),
+                            ("PR4", "PR4 – Private provision"),
+                            ("PR5", "PR5 – Voluntary or third sector provision"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "placement_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example the foster carers' surname or the home's name",
+                        max_length=200,
+                    ),
+                ),
+                ("placement_postcode", models.CharField(blank=True, max_length=10)),
+                ("home_postcode", models.CharField(blank=True, max_length=10, verbose_name="home postcode")),
+                (
+                    "urn",
+                    models.CharField(
+                        blank=True,
+                        help_text="For children's homes and other settings Ofsted registers",
+                        max_length=8,
+                        verbose_name="Ofsted URN",
+                    ),
+                ),
+                (
+                    "reason_ended",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("E11", "E11 – Adopted: application unopposed"),
+                            ("E12", "E12 – Adopted: consent dispensed with"),
+                            ("E2", "E2 – Died"),
+                            ("E3", "E3 – Care taken over by another local authority"),
+                            ("E4A", "E4A – Returned home to live with parents or relatives (planned)"),
+                            ("E4B", "E4B – Returned home to live with parents or relatives (not planned)"),
+                            ("E13", "E13 – Left care to live with former foster carers"),
+                            ("E41", "E41 – Residence or child arrangements order granted"),
+                            ("E45", "E45 – Special guardianship order granted (former foster carers)"),
+                            ("E46", "E46 – Special guardianship order granted (other carers)"),
+                            ("E47", "E47 – Special guardianship order granted (relatives or friends)"),
+                            ("E48", "E48 – Special guardianship order granted (other)"),
+                            ("E5", "E5 – Moved into independent living (supportive)"),
+                            ("E6", "E6 – Moved into independent living (no formal support)"),
+                            ("E7", "E7 – Transferred to residential care funded by adult social care"),
+                            ("E9", "E9 – Sentenced to custody"),
+                            ("E14", "E14 – Accommodation on remand ended"),
+                            ("E15", "E15 – Age assessment determined child is 18 or over"),
+                            ("E16", "E16 – Child moved abroad"),
+                            ("E17", "E17 – Aged 18 (or over) and remained with current carers"),
+                            ("E8", "E8 – Period of being looked after ceased for any other reason"),
+                            ("X1", "X1 – Episode ends and a new one begins (change of placement or legal status)"),
+                        ],
+                        max_length=3,
+                        verbose_name="reason episode ceased",
+                    ),
+                ),
+                (
+                    "reason_place_change",
+                    models.CharField(blank=True, max_length=5, verbose_name="reason for placement change"),
+                ),
+                (
+                    "young_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="placements", to="people.youngperson"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['young_person', 'started_on'],
-                'indexes': [models.Index(fields=['young_person', 'started_on'], name='people_plac_young_p_529a85_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='placement_ends_after_start'), models.CheckConstraint(condition=models.Q(models.Q(('ended_on__isnull', True), ('reason_ended', '')), models.Q(('ended_on__isnull', False), models.Q(('reason_ended', ''), _negated=True)), _connector='OR'), name='placement_reason_ended_with_end'), models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('young_person',), name='placement_one_current')],
+                "ordering": ["young_person", "started_on"],
+                "indexes": [models.Index(fields=["young_person", "started_on"], name="people_plac_young_p_529a85_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_on__isnull", True), ("ended_on__gte", models.F("started_on")), _connector="OR"
+                        ),
+                        name="placement_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("ended_on__isnull", True), ("reason_ended", "")),
+                            models.Q(("ended_on__isnull", False), models.Q(("reason_ended", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="placement_reason_ended_with_end",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_on__isnull", True)),
+                        fields=("young_person",),
+                        name="placement_one_current",
+                    ),
+                ],
             },
         ),
     ]
