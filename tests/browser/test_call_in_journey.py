@@ -105,9 +105,12 @@ def make_the_request(page: Page, world: CallInWorld) -> None:
     assert page.get_by_test_id("state").inner_text() == "Received"
     assert summary_value(page, "Asked of") == "TYSS North"
     assert summary_value(page, "Lead practitioner") == "Sam Lead"
-    assert (
-        summary_value(page, "Presenting risks") == "Child criminal exploitation, County lines, Knife or weapon carrying"
-    )
+    # Each risk with the Children in Need census factor codes it maps to.
+    assert summary_value(page, "Presenting risks").splitlines() == [
+        "Child criminal exploitation (Children in Need census factor 24A)",
+        "County lines (Children in Need census factors 13A, 24A)",
+        "Knife or weapon carrying",
+    ]
     assert_accessible(page)
 
 
