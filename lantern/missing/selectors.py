@@ -5,15 +5,14 @@ the ids of the rows they show (open episodes on the caseload, the
 repeat-missing flag). Each makes a fixed number of queries."""
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from lantern.accounts.models import User
-from lantern.accounts.roles import Perm, Role
+from lantern.accounts.roles import Role
 
 from .models import (
     ContactAttempt,
@@ -261,7 +260,6 @@ class BoardRow:
     interview: ReturnHomeInterview
     clock: Clock
     episodes: list[MissingEpisode]
-    restricted: bool
 
 
 def board_interviews(user: User) -> QuerySet[ReturnHomeInterview]:
@@ -287,7 +285,6 @@ def board_rows(interviews: Iterable[ReturnHomeInterview], now: dt.datetime | Non
             interview=interview,
             clock=Clock(interview.due_at, now),
             episodes=list(interview.episodes.all()),
-            restricted=False,
         )
         for interview in interviews
     ]
@@ -337,19 +334,3 @@ def practitioner_loads(team_id: int) -> dict[int, int]:
         .values_list("assigned_to_id", "n")
         .order_by()
     )
-
-
-def can_hold_interviews(user: User, team_id: int) -> bool:
-    return user.is_active and user.has_perm(Perm.RECORD_INTERVIEW) and team_id in user.team_ids
-
-
-def episodes_by_interview(interview_ids: Iterable[int]) -> dict[int, list[MissingEpisode]]:
-    grouped: dict[int, list[MissingEpisode]] = defaultdict(list)
-    for episode in MissingEpisode.objects.filter(interview_id__in=list(interview_ids)).order_by("started_at"):
-        assert episode.interview_id is not None  # noqa: S101 - filtered on it
-        grouped[episode.interview_id].append(episode)
-    return grouped
-
-
-def awaiting_interview_q() -> Q:
-    return Q(outcome__in=AWAITING)

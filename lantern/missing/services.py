@@ -825,6 +825,26 @@ def interview_complete(
     return interview
 
 
+def _finish(
+    *, actor: User, interview: ReturnHomeInterview, outcome: str, detail: dict[str, Any], reason: str = ""
+) -> ReturnHomeInterview:
+    """Record a final outcome the caller has checked: stamp, save, audit."""
+    interview.outcome = outcome
+    interview.completed_at = timezone.now()
+    interview.completed_by = actor
+    interview.full_clean()
+    interview.save()
+    audit_log(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=interview,
+        young_person=interview.young_person,
+        reason=reason,
+        detail={"outcome": outcome, **detail},
+    )
+    return interview
+
+
 @transaction.atomic
 def interview_decline(
     *,
@@ -850,21 +870,9 @@ def interview_decline(
         interview.offered_at = offered_at
         interview.offered_how = offered_how
         interview.offered_by = actor
-    interview.outcome = Outcome.DECLINED
     interview.declined_by = declined_by
     interview.carer_view = carer_view.strip()
-    interview.completed_at = timezone.now()
-    interview.completed_by = actor
-    interview.full_clean()
-    interview.save()
-    audit_log(
-        actor=actor,
-        action=Action.UPDATE,
-        obj=interview,
-        young_person=interview.young_person,
-        detail={"outcome": Outcome.DECLINED, "declined_by": declined_by},
-    )
-    return interview
+    return _finish(actor=actor, interview=interview, outcome=Outcome.DECLINED, detail={"declined_by": declined_by})
 
 
 @transaction.atomic
@@ -881,22 +889,15 @@ def interview_not_offered(
         raise ValidationError({"reason": ["Choose why the interview was not offered"]})
     if reason in (NotOfferedReason.OTHER, NotOfferedReason.SOCIAL_WORKER_ADVISED) and not detail.strip():
         raise ValidationError({"detail": ["Say why the interview was not offered"]})
-    interview.outcome = Outcome.NOT_OFFERED
     interview.not_offered_reason = reason
     interview.not_offered_detail = detail.strip()
-    interview.completed_at = timezone.now()
-    interview.completed_by = actor
-    interview.full_clean()
-    interview.save()
-    audit_log(
+    return _finish(
         actor=actor,
-        action=Action.UPDATE,
-        obj=interview,
-        young_person=interview.young_person,
+        interview=interview,
+        outcome=Outcome.NOT_OFFERED,
+        detail={"reason": reason},
         reason=detail.strip(),
-        detail={"outcome": Outcome.NOT_OFFERED, "reason": reason},
     )
-    return interview
 
 
 @transaction.atomic
@@ -913,19 +914,7 @@ def interview_unable_to_contact(*, actor: User, interview: ReturnHomeInterview) 
         raise ValidationError(
             f"Record at least {needed} attempts to reach the young person first ({made} recorded so far)"
         )
-    interview.outcome = Outcome.UNABLE_TO_CONTACT
-    interview.completed_at = timezone.now()
-    interview.completed_by = actor
-    interview.full_clean()
-    interview.save()
-    audit_log(
-        actor=actor,
-        action=Action.UPDATE,
-        obj=interview,
-        young_person=interview.young_person,
-        detail={"outcome": Outcome.UNABLE_TO_CONTACT, "attempts": made},
-    )
-    return interview
+    return _finish(actor=actor, interview=interview, outcome=Outcome.UNABLE_TO_CONTACT, detail={"attempts": made})
 
 
 @transaction.atomic
